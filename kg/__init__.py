@@ -1,0 +1,48 @@
+"""kerman-kg: a source-grounded knowledge graph of what news reporting says about an attack.
+
+The Python API in one line::
+
+    import kg
+    dataset = kg.load()          # an rdflib Dataset: one named graph per article, plus
+                                 # the registry, background links, ontology and provenance
+
+``kg.load(path)`` reads a built TriG or N-Quads file instead. All access goes
+through rdflib's Dataset/store interface.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+try:
+    __version__ = version("kerman-kg")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+
+def load(path: str | Path | None = None, corpus: str | Path | None = None) -> Dataset:
+    """Return the knowledge graph as an rdflib Dataset.
+
+    Args:
+        path: A built dataset file (``.trig`` or ``.nq``) to read. When omitted, the
+            dataset is built in memory from the corpus.
+        corpus: A corpus folder to build from (default: the embedded corpus).
+
+    Raises:
+        kg.errors.BuildFailed: the corpus has input errors.
+    """
+    if path is not None:
+        from kg.rdfio import load_dataset
+
+        return load_dataset(Path(path))
+    from kg.build import build_dataset
+
+    return build_dataset(Path(corpus) if corpus is not None else None).dataset
+
+
+__all__ = ["__version__", "load"]

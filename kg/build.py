@@ -1,0 +1,232 @@
+"""Building the dataset: ontology + registry + articles -> named graphs.
+
+:func:`build_dataset` reads a corpus folder and the ontology, checks
+everything, and returns an rdflib :class:`~rdflib.Dataset` with:
+
+- one graph per article (``kgg:article/<stem>``): the article, its quotes,
+  and every fact drawn from it, and nothing else;
+- ``kgg:registry``: canonical entities, labels, aliases, and place
+  containment the curators added (knowledge from outside the articles);
+- ``kgg:background``: Wikidata links (``skos:exactMatch``), only for items in
+  the confirmed list;
+- ``kgg:ontology``: the ontology;
+- ``kgg:provenance``: PROV descriptions of every graph and of the build.
+
+All input problems are collected and raised together as
+:class:`~kg.errors.BuildFailed`; nothing is returned half-built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+
+from kg import __version__, iris, namespaces, resources
+from kg.annotations import ArticleMapper
+from kg.corpus import Article, CorpusLayout, load_article
+from kg.errors import BuildFailed, InputError
+from kg.namespaces import KGO, WD
+from kg.ontology import Vocabulary, load_ontology, ontology_files
+from kg.registry import Entity, load_registry, load_wikidata
+
+SOFTWARE = URIRef(iris.ENTITY_NS + "software/kerman-kg")
+
+
+@dataclass
+class Summary:
+    """What a build produced, for the command line and tests."""
+
+    articles: int = 0
+    graphs: int = 0
+    triples: int = 0
+    entities: int = 0
+    article_local_entities: int = 0
+    statements_by_type: Counter[str] = field(default_factory=Counter)
+    casualty_reports: int = 0
+    assertions: int = 0
+    quotes: int = 0
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    summary: Summary
+
+
+def build_dataset(
+    corpus: Path | None = None,
+    ontology: Path | None = None,
+    build_time: dt.datetime | None = None,
+) -> BuildResult:
+    """Build the dataset from a corpus folder (default: the embedded corpus).
+
+    Args:
+        corpus: A corpus folder (see :mod:`kg.corpus`).
+        ontology: The ontology folder (default: the project's).
+        build_time: Recorded as the build's end time when given; omitted otherwise so
+            that the same input gives the same bytes. ``SOURCE_DATE_EPOCH`` also sets it.
+
+    Raises:
+        BuildFailed: with every input error found.
+    """
+    layout = CorpusLayout(corpus or resources.corpus_dir())
+    ontology_dir = ontology or resources.ontology_dir()
+    errors: list[InputError] = []
+    try:
+        layout.check()
+        onto_graph = load_ontology(ontology_dir)
+        vocabulary = Vocabulary.from_graph(onto_graph)
+        wikidata = load_wikidata(layout.wikidata)
+        registry = load_registry(layout.registry, vocabulary, wikidata)
+        stems = layout.article_stems()
+    except InputError as exc:
+        raise BuildFailed([exc]) from exc
+
+    articles: list[Article] = []
+    for stem in stems:
+        try:
+            articles.append(load_article(layout, stem))
+        except InputError as exc:
+            errors.append(exc)
+
+    dataset = Dataset(default_union=True)
+    namespaces.bind(dataset)
+    summary = Summary()
+    for article in articles:
+        graph = dataset.graph(iris.article_graph(article.id))
+        facts = ArticleMapper(article, vocabulary, onto_graph, registry, graph).run()
+        errors.extend(facts.errors)
+        summary.article_local_entities += len(facts.local_entities)
+    if errors:
+        raise BuildFailed(errors)
+
+    _add_registry(dataset.graph(iris.REGISTRY_GRAPH), registry)
+    _add_background(dataset.graph(iris.BACKGROUND_GRAPH), registry, wikidata)
+    ontology_graph = dataset.graph(iris.ONTOLOGY_GRAPH)
+    for triple in onto_graph:
+        ontology_graph.add(triple)
+    _add_provenance(dataset.graph(iris.PROVENANCE_GRAPH), layout, articles, ontology_dir, build_time)
+    _summarise(dataset, articles, registry, summary)
+    return BuildResult(dataset, summary)
+
+
+def _add_registry(graph: Graph, registry: dict[str, Entity]) -> None:
+    for entity in registry.values():
+        for cls in entity.types:
+            graph.add((entity.iri, RDF.type, cls))
+        graph.add((entity.iri, RDFS.label, Literal(entity.label, lang="en")))
+        for name in entity.aliases + entity.other_names:
+            if name != entity.label:
+                graph.add((entity.iri, SKOS.altLabel, Literal(name, lang="en")))
+        for place, _ in entity.located_in:
+            graph.add((entity.iri, KGO.locatedIn, registry[place].iri))
+        if entity.note:
+            graph.add((entity.iri, RDFS.comment, Literal(entity.note, lang="en")))
+
+
+def _add_background(graph: Graph, registry: dict[str, Entity], wikidata: dict[str, object]) -> None:
+    for entity in registry.values():
+        if entity.wikidata:
+            graph.add((entity.iri, SKOS.exactMatch, WD[entity.wikidata]))
+
+
+def _digest(paths: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for path in paths:
+        sha.update(path.name.encode())
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def _build_time(given: dt.datetime | None) -> dt.datetime | None:
+    if given is not None:
+        return given
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return None
+
+
+def _add_provenance(
+    graph: Graph,
+    layout: CorpusLayout,
+    articles: list[Article],
+    ontology_dir: Path,
+    build_time: dt.datetime | None,
+) -> None:
+    inputs = [layout.registry, layout.wikidata, *ontology_files(ontology_dir)]
+    for a in articles:
+        inputs += [a.text_path, a.meta_path, a.facts_path]
+    digest = _digest(inputs)
+    activity = URIRef(iris.BUILD_ACTIVITY_NS + digest[:16])
+    graph.add((activity, RDF.type, PROV.Activity))
+    graph.add((activity, RDFS.label, Literal(f"kg build of inputs {digest[:16]}", lang="en")))
+    graph.add((activity, KGO.sha256, Literal(digest)))
+    graph.add((activity, PROV.wasAssociatedWith, SOFTWARE))
+    when = _build_time(build_time)
+    if when is not None:
+        stamp = Literal(when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+        graph.add((activity, PROV.endedAtTime, stamp))
+    graph.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
+    graph.add((SOFTWARE, RDFS.label, Literal(f"kerman-kg {__version__}", lang="en")))
+
+    def describe(g: URIRef, title: str, *sources: URIRef) -> None:
+        graph.add((g, RDF.type, PROV.Entity))
+        graph.add((g, DCTERMS.title, Literal(title, lang="en")))
+        graph.add((g, PROV.wasGeneratedBy, activity))
+        for s in sources:
+            graph.add((g, PROV.wasDerivedFrom, s))
+        if when is not None:
+            graph.add((g, PROV.generatedAtTime, stamp))
+
+    for a in articles:
+        g = iris.article_graph(a.id)
+        graph.add((g, RDF.type, KGO.ArticleGraph))
+        describe(g, f"Facts drawn from article {a.id}", iris.article(a.id))
+        graph.add((activity, PROV.used, iris.article(a.id)))
+        graph.add((iris.article(a.id), RDF.type, KGO.Article))
+        graph.add((iris.article(a.id), KGO.sha256, Literal(a.sha256)))
+    curators = URIRef(iris.ENTITY_NS + "agent/kerman-kg-curators")
+    graph.add((curators, RDF.type, PROV.Agent))
+    graph.add((curators, RDFS.label, Literal("kerman-kg curators", lang="en")))
+    describe(iris.REGISTRY_GRAPH, "Entity registry: canonical entities, labels, aliases and place containment")
+    graph.add((iris.REGISTRY_GRAPH, PROV.wasAttributedTo, curators))
+    graph.add((iris.REGISTRY_GRAPH, DCTERMS.description, Literal(
+        "Knowledge from outside the articles, curated by the project: one canonical entity per real thing, "
+        "its canonical label, every spelling the articles use, and what places are located in.", lang="en")))
+    describe(iris.BACKGROUND_GRAPH, "Background links: Wikidata items from the confirmed list", URIRef("https://www.wikidata.org/"))
+    graph.add((iris.BACKGROUND_GRAPH, PROV.wasAttributedTo, curators))
+    graph.add((iris.BACKGROUND_GRAPH, DCTERMS.description, Literal(
+        "skos:exactMatch links to Wikidata, only for items listed in the project's confirmed list "
+        "(corpus/wikidata.tsv).", lang="en")))
+    describe(iris.ONTOLOGY_GRAPH, "The Kerman KG ontology", iris.ONTOLOGY)
+    describe(iris.PROVENANCE_GRAPH, "Provenance of the graphs of this dataset")
+
+
+def _summarise(dataset: Dataset, articles: list[Article], registry: dict[str, Entity], summary: Summary) -> None:
+    summary.articles = len(articles)
+    graphs = [g for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier and len(g)]
+    summary.graphs = len(graphs)
+    summary.triples = sum(len(g) for g in graphs)
+    summary.entities = len(registry) + summary.article_local_entities
+    for a in articles:
+        g = dataset.graph(iris.article_graph(a.id))
+        for node, cls in g.subject_objects(RDF.type):
+            name = str(cls)[len(str(KGO)) :] if str(cls).startswith(str(KGO)) else None
+            if name is None:
+                continue
+            if cls == KGO.Assertion:
+                summary.assertions += 1
+            elif cls == KGO.Quote:
+                summary.quotes += 1
+            elif name in {"DeathToll", "InjuryFigure", "CombinedCasualtyFigure"}:
+                summary.casualty_reports += 1
+            elif (node, KGO.statedBy, None) in g:
+                summary.statements_by_type[name] += 1

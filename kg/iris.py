@@ -1,0 +1,59 @@
+"""The one place where IRIs are minted.
+
+All IRIs of the project hang off one configured base, :data:`BASE`:
+
+- ``{BASE}ontology#Term`` for ontology terms (prefix ``kgo:``);
+- ``{BASE}id/{slug}`` for canonical entities of the registry (``kgd:``);
+- ``{BASE}id/article/{article}`` for an article, and
+  ``{BASE}id/article/{article}/{fact}`` for what was drawn from it
+  (statements, casualty reports, responses, article-local entities),
+  ``.../{fact}/{n}`` for the n-th assertion of a relation fact and
+  ``.../{fact}/quote`` for its quote;
+- ``{BASE}graph/...`` for named graphs (``kgg:``).
+
+Slugs are the curator's ids, which the annotation loader checks against
+:data:`SLUG`, so every IRI is stable and readable.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import URIRef
+
+BASE = "https://w3id.org/kerman-kg/"
+ONTOLOGY = URIRef(BASE + "ontology")
+ONTOLOGY_NS = BASE + "ontology#"
+ENTITY_NS = BASE + "id/"
+GRAPH_NS = BASE + "graph/"
+
+#: What a curator's id may look like: lower-case words joined by hyphens.
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+
+
+def entity(slug: str) -> URIRef:
+    """The IRI of a canonical entity of the registry."""
+    return URIRef(f"{ENTITY_NS}{slug}")
+
+
+def article(article_id: str) -> URIRef:
+    """The IRI of an article of the corpus."""
+    return URIRef(f"{ENTITY_NS}article/{article_id}")
+
+
+def in_article(article_id: str, *parts: str | int) -> URIRef:
+    """The IRI of something drawn from an article (a fact, its quote, a local entity)."""
+    tail = "/".join(str(p) for p in parts)
+    return URIRef(f"{ENTITY_NS}article/{article_id}/{tail}")
+
+
+def article_graph(article_id: str) -> URIRef:
+    """The IRI of the named graph holding an article's facts."""
+    return URIRef(f"{GRAPH_NS}article/{article_id}")
+
+
+REGISTRY_GRAPH = URIRef(GRAPH_NS + "registry")
+BACKGROUND_GRAPH = URIRef(GRAPH_NS + "background")
+ONTOLOGY_GRAPH = URIRef(GRAPH_NS + "ontology")
+PROVENANCE_GRAPH = URIRef(GRAPH_NS + "provenance")
+BUILD_ACTIVITY_NS = BASE + "id/build/"

@@ -1,0 +1,56 @@
+"""The project's one prefix map, bound once on every graph it makes.
+
+Graphs are created with ``bind_namespaces="core"`` (rdf, rdfs, owl, xsd) and
+the prefixes below are bound explicitly, so no ``ns1:``-style prefix ever
+reaches a file a person reads.
+"""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph, Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from kg import iris
+
+KGO = Namespace(iris.ONTOLOGY_NS)
+KGD = Namespace(iris.ENTITY_NS)
+KGG = Namespace(iris.GRAPH_NS)
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SCHEMA = Namespace("https://schema.org/")
+WD = Namespace("http://www.wikidata.org/entity/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+#: prefix -> namespace, in the order they are bound.
+PREFIXES: dict[str, Namespace] = {
+    "kgo": KGO,
+    "kgd": KGD,
+    "kgg": KGG,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+    "skos": Namespace(str(SKOS)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "prov": Namespace(str(PROV)),
+    "schema": SCHEMA,
+    "nif": NIF,
+    "oa": OA,
+    "org": ORG,
+    "sem": SEM,
+    "vann": VANN,
+    "wd": WD,
+}
+
+
+def bind(graph: Graph | Dataset) -> None:
+    """Bind the project's prefixes on a graph or dataset, replacing any others."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+
+
+def sparql_prologue() -> str:
+    """The PREFIX lines for every project prefix, for queries written by hand."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

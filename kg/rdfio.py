@@ -1,0 +1,112 @@
+"""Reading and writing datasets: deterministic bytes, atomic files.
+
+:func:`to_nquads` and :func:`to_trig` turn a dataset into bytes that depend
+only on its content (graphs and triples are added to a fresh dataset in
+sorted order before rdflib serializes them, and N-Quads lines are sorted),
+so the same build gives the same bytes and a diff shows what changed in
+meaning. :func:`write_outputs` writes every file to a temporary name in the
+target folder first and renames them into place only when all are written,
+so a failed build never leaves half-written output. :func:`load_dataset`
+reads TriG, N-Quads, Turtle, N-Triples, JSON-LD or RDF/XML back.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset
+from rdflib.term import Node
+
+from kg import namespaces
+
+TRIG = "kerman-kg.trig"
+NQUADS = "kerman-kg.nq"
+
+FORMATS_BY_SUFFIX = {
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".nquads": "nquads",
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+
+
+def _sort_key(term: Node) -> tuple[str, str]:
+    return (type(term).__name__, term.n3())
+
+
+def canonical_copy(dataset: Dataset) -> Dataset:
+    """A copy of the dataset whose graphs and triples were inserted in sorted order."""
+    copy = Dataset()
+    namespaces.bind(copy)
+    graphs = sorted(
+        (g for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier),
+        key=lambda g: str(g.identifier),
+    )
+    for source in graphs:
+        target = copy.graph(source.identifier)
+        for triple in sorted(source, key=lambda t: tuple(_sort_key(x) for x in t)):
+            target.add(triple)
+    return copy
+
+
+def to_nquads(dataset: Dataset) -> bytes:
+    """The dataset as N-Quads, one line per quad, lines sorted."""
+    text = canonical_copy(dataset).serialize(format="nquads", encoding="utf-8")
+    lines = sorted(line for line in text.decode("utf-8").splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def to_trig(dataset: Dataset) -> bytes:
+    """The dataset as TriG with the project's prefixes."""
+    return canonical_copy(dataset).serialize(format="trig", encoding="utf-8")
+
+
+def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write files into out_dir atomically: all are written to temporary names, then renamed.
+
+    Returns:
+        The paths written.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, content in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+            staged.append((Path(tmp), out_dir / name))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in staged:
+        os.replace(tmp, final)
+    return [final for _, final in staged]
+
+
+def rdf_format(path: Path) -> str:
+    """The rdflib parser name for a file, by its suffix."""
+    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(
+            f"{path}: cannot tell the RDF format from the suffix '{path.suffix}'; "
+            f"known: {', '.join(sorted(FORMATS_BY_SUFFIX))}"
+        )
+    return fmt
+
+
+def load_dataset(path: Path) -> Dataset:
+    """Parse a TriG/N-Quads (or single-graph) file into a dataset."""
+    dataset = Dataset(default_union=True)
+    namespaces.bind(dataset)
+    dataset.parse(path, format=rdf_format(path))
+    return dataset
+

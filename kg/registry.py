@@ -1,0 +1,156 @@
+"""The entity registry: one canonical entity per real thing.
+
+``corpus/entities.yaml`` maps an id (the slug of the entity's IRI) to its
+types, canonical label, the spellings the articles use (``aliases``, each
+checked to occur in some article), other usual names (``other_names``,
+knowledge from outside the articles), a Wikidata item (only one listed in
+``corpus/wikidata.tsv``, the project's copy of the confirmed list) and,
+for places, what they are located in. The registry is knowledge from outside
+the articles, so it goes into its own named graph; Wikidata links go into
+the background graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg import iris
+from kg.errors import InputError
+from kg.namespaces import KGO
+from kg.ontology import Vocabulary
+from kg.yamlsrc import Node, load_yaml
+
+#: The kinds of thing the registry may hold: its types must fall under these.
+ENTITY_ROOTS = ("Agent", "Place", "Event", "Position", "Channel")
+
+ENTITY_KEYS = {"type", "label", "aliases", "other_names", "wikidata", "located_in", "note"}
+
+
+@dataclass(frozen=True)
+class WikidataItem:
+    """One row of the confirmed Wikidata list."""
+
+    qid: str
+    label: str
+    note: str
+
+
+@dataclass
+class Entity:
+    """A canonical entity, or an article-local one (``article`` set)."""
+
+    slug: str
+    iri: URIRef
+    types: list[URIRef]
+    label: str
+    file: Path
+    line: int
+    aliases: list[str] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+    located_in: list[tuple[str, int]] = field(default_factory=list)
+    note: str | None = None
+    article: str | None = None
+
+
+def load_wikidata(path: Path) -> dict[str, WikidataItem]:
+    """Read the confirmed Wikidata list (tab-separated label, qid, note; # comments)."""
+    items: dict[str, WikidataItem] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read the Wikidata list: {exc.strerror}") from exc
+    for number, row in enumerate(csv.reader(lines, delimiter="\t"), start=1):
+        if not row or row[0].startswith("#"):
+            continue
+        if len(row) < 2 or not row[1].startswith("Q") or not row[1][1:].isdigit():
+            raise InputError(path, number, "expected 'label<TAB>Q-id<TAB>note'")
+        items[row[1]] = WikidataItem(row[1], row[0], row[2] if len(row) > 2 else "")
+    return items
+
+
+def parse_types(node: Node, vocabulary: Vocabulary, what: str) -> list[URIRef]:
+    """Class names given by a curator, checked against the ontology."""
+    roots = [KGO[r] for r in ENTITY_ROOTS]
+    types = []
+    for item in node.seq(what):
+        name = item.text(what)
+        cls = KGO[name]
+        if cls not in vocabulary.classes:
+            raise item.error(f"unknown class '{name}' in {what}; see ontology/modules/*.ttl")
+        if not any(vocabulary.is_subclass(cls, r) for r in roots):
+            raise item.error(
+                f"class '{name}' is not a kind of entity; an entity's type must fall under "
+                + ", ".join(ENTITY_ROOTS)
+            )
+        types.append(cls)
+    return types
+
+
+def parse_names(node: Node | None, what: str) -> list[str]:
+    if node is None:
+        return []
+    return [item.text(what) for item in node.seq(what)]
+
+
+def load_registry(
+    path: Path, vocabulary: Vocabulary, wikidata: dict[str, WikidataItem]
+) -> dict[str, Entity]:
+    """Read the registry, checking ids, types, Wikidata links and place references."""
+    root = load_yaml(path).mapping("the entity registry")
+    entities: dict[str, Entity] = {}
+    for slug, node in root.items():
+        if not iris.SLUG.match(slug):
+            raise node.error(f"entity id '{slug}' must be lower-case words joined by '-'")
+        node.mapping(f"entity '{slug}'")
+        node.only_keys(ENTITY_KEYS, f"entity '{slug}'")
+        entity = Entity(
+            slug=slug,
+            iri=iris.entity(slug),
+            types=parse_types(node.require("type", f"entity '{slug}'"), vocabulary, "type"),
+            label=node.require("label", f"entity '{slug}'").text("label"),
+            file=path,
+            line=node.line,
+            aliases=parse_names(node.get("aliases"), "aliases"),
+            other_names=parse_names(node.get("other_names"), "other_names"),
+        )
+        qid_node = node.get("wikidata")
+        if qid_node is not None:
+            qid = qid_node.text("wikidata")
+            if qid not in wikidata:
+                raise qid_node.error(
+                    f"Wikidata item {qid} is not in the confirmed list (corpus/wikidata.tsv); "
+                    "link only items listed there"
+                )
+            entity.wikidata = qid
+        located = node.get("located_in")
+        if located is not None:
+            entity.located_in = [(i.text("located_in"), i.line) for i in located.seq("located_in")]
+        note = node.get("note")
+        if note is not None:
+            entity.note = note.text("note")
+        entities[slug] = entity
+    for entity in entities.values():
+        for place, line in entity.located_in:
+            if place not in entities:
+                raise InputError(path, line, f"located_in names unknown entity '{place}'")
+    return entities
+
+
+def aliases_not_in(registry: dict[str, Entity], texts: list[str]) -> list[tuple[str, str]]:
+    """(entity id, alias) pairs whose alias occurs, as a whole word, in none of the texts.
+
+    Aliases are meant to be the spellings the articles use; other_names are exempt.
+    """
+    missing = []
+    for entity in registry.values():
+        for alias in entity.aliases:
+            pattern = re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
+            if not any(pattern.search(text) for text in texts):
+                missing.append((entity.slug, alias))
+    return missing
