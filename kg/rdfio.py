@@ -2,7 +2,8 @@
 
 :func:`to_nquads` and :func:`to_trig` turn a dataset into bytes that depend
 only on its content (graphs and triples are added to a fresh dataset in
-sorted order before rdflib serializes them, and N-Quads lines are sorted),
+sorted order, blank nodes get labels computed from the graph's content, and
+N-Quads lines are sorted),
 so the same build gives the same bytes and a diff shows what changed in
 meaning. :func:`write_outputs` writes every file to a temporary name in the
 target folder first and renames them into place only when all are written,
@@ -16,7 +17,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import BNode, Dataset, Graph
+from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from kg import namespaces
@@ -52,7 +54,10 @@ def canonical_copy(dataset: Dataset) -> Dataset:
     )
     for source in graphs:
         target = copy.graph(source.identifier)
-        for triple in sorted(source, key=lambda t: tuple(_sort_key(x) for x in t)):
+        triples = source
+        if any(isinstance(term, BNode) for triple in source for term in triple):
+            triples = to_canonical_graph(source)  # blank node labels from content, not from chance
+        for triple in sorted(triples, key=lambda t: tuple(_sort_key(x) for x in t)):
             target.add(triple)
     return copy
 
@@ -65,8 +70,27 @@ def to_nquads(dataset: Dataset) -> bytes:
 
 
 def to_trig(dataset: Dataset) -> bytes:
-    """The dataset as TriG with the project's prefixes."""
-    return canonical_copy(dataset).serialize(format="trig", encoding="utf-8")
+    """The dataset as TriG with the project's prefixes, graphs in IRI order.
+
+    rdflib's TriG serializer orders graphs by hash, so each graph is serialized
+    on its own as Turtle (whose subjects and objects rdflib sorts) and the
+    blocks are joined in the order of their names.
+    """
+    copy = canonical_copy(dataset)
+    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in namespaces.PREFIXES.items()]
+    for source in sorted(copy.graphs(), key=lambda g: str(g.identifier)):
+        if not len(source) or source.identifier == copy.default_graph.identifier:
+            continue
+        graph = Graph(bind_namespaces="core")
+        namespaces.bind(graph)
+        for triple in source:
+            graph.add(triple)
+        body = graph.serialize(format="turtle")
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        text = "\n".join("    " + line if line else "" for line in lines).strip("\n")
+        name = graph.namespace_manager.normalizeUri(source.identifier)
+        parts.append(f"\n{name} {{\n{text}\n}}\n")
+    return "".join(parts).encode("utf-8")
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
@@ -82,6 +106,7 @@ def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
+            os.chmod(tmp, 0o666 & ~_umask())
             staged.append((Path(tmp), out_dir / name))
     except BaseException:
         for tmp, _ in staged:
@@ -90,6 +115,12 @@ def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     for tmp, final in staged:
         os.replace(tmp, final)
     return [final for _, final in staged]
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def rdf_format(path: Path) -> str:
