@@ -1,0 +1,47 @@
+"""Shared fixtures: the dataset built once from the embedded corpus, and scratch corpora."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from kg import resources
+from kg.build import BuildResult, build_dataset
+from kg.namespaces import sparql_prologue
+
+REPO = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def built() -> BuildResult:
+    """The embedded corpus, built once for the whole session."""
+    return build_dataset()
+
+
+@pytest.fixture(scope="session")
+def dataset(built: BuildResult) -> Dataset:
+    return built.dataset
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A scratch copy of the embedded corpus that a test may break."""
+    target = tmp_path / "corpus"
+    shutil.copytree(resources.corpus_dir(), target)
+    return target
+
+
+def select(dataset: Dataset, query: str, **bindings: object) -> list[tuple[object, ...]]:
+    """Run a SELECT with the project's prefixes over the union of all graphs."""
+    result = dataset.query(sparql_prologue() + query, initBindings=bindings or None)
+    return [tuple(row) for row in result]
+
+
+def select_str(dataset: Dataset, query: str) -> set[tuple[str, ...]]:
+    """A SELECT's rows as tuples of strings (None for unbound), as a set."""
+    return {tuple(None if v is None else str(v) for v in row) for row in select(dataset, query)}

@@ -1,0 +1,92 @@
+"""Ontology lint: every term labelled, defined and isDefinedBy; the header complete."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from kg import iris, resources
+from kg.namespaces import KGO
+from kg.ontology import load_ontology, ontology_files
+
+TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return load_ontology(resources.ontology_dir())
+
+
+def our_terms(ontology: Graph) -> list[URIRef]:
+    terms = {s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(str(KGO))}
+    return sorted(terms)
+
+
+def test_there_are_terms(ontology: Graph) -> None:
+    assert len(our_terms(ontology)) > 80
+
+
+@pytest.mark.parametrize("check", ["label", "definition", "isDefinedBy", "typed"])
+def test_every_term_is_labelled_defined_and_typed(ontology: Graph, check: str) -> None:
+    problems = []
+    for term in our_terms(ontology):
+        if check == "label":
+            labels = list(ontology.objects(term, RDFS.label))
+            if len(labels) != 1 or not isinstance(labels[0], Literal) or labels[0].language != "en":
+                problems.append(f"{term}: needs exactly one English rdfs:label, has {labels}")
+        elif check == "definition":
+            definitions = [d for d in ontology.objects(term, SKOS.definition) if isinstance(d, Literal)]
+            if len(definitions) != 1 or len(str(definitions[0])) < 20:
+                problems.append(f"{term}: needs one skos:definition written out, has {definitions}")
+        elif check == "isDefinedBy":
+            if set(ontology.objects(term, RDFS.isDefinedBy)) != {iris.ONTOLOGY}:
+                problems.append(f"{term}: rdfs:isDefinedBy must be {iris.ONTOLOGY}")
+        else:
+            types = set(ontology.objects(term, RDF.type))
+            if not types & {*TERM_TYPES, OWL.NamedIndividual, KGO.FigureQualifier, SKOS.ConceptScheme}:
+                problems.append(f"{term}: declared with no OWL type ({types})")
+    assert problems == []
+
+
+def test_naming_conventions(ontology: Graph) -> None:
+    problems = []
+    for term in our_terms(ontology):
+        name = str(term)[len(str(KGO)) :]
+        is_class = (term, RDF.type, OWL.Class) in ontology
+        is_property = any((term, RDF.type, t) in ontology for t in TERM_TYPES[1:])
+        if is_class and not name[0].isupper():
+            problems.append(f"class {name} must be UpperCamelCase")
+        if is_property and not name[0].islower():
+            problems.append(f"property {name} must be lowerCamelCase")
+        if "_" in name or "-" in name:
+            problems.append(f"{name} must be camel case")
+    assert problems == []
+
+
+def test_header_is_complete(ontology: Graph) -> None:
+    onto = iris.ONTOLOGY
+    assert (onto, RDF.type, OWL.Ontology) in ontology
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.creator, OWL.versionInfo, RDFS.label):
+        assert ontology.value(onto, prop) is not None, f"header lacks {prop}"
+    assert isinstance(ontology.value(onto, DCTERMS.license), URIRef), "license must be an IRI"
+    assert isinstance(ontology.value(onto, OWL.versionIRI), URIRef)
+
+
+def test_umbrella_imports_every_module(ontology: Graph) -> None:
+    modules = set()
+    for path in ontology_files(resources.ontology_dir()):
+        g = Graph().parse(path, format="turtle")
+        modules |= {s for s in g.subjects(RDF.type, OWL.Ontology) if s != iris.ONTOLOGY}
+    imported = set(ontology.objects(iris.ONTOLOGY, OWL.imports))
+    assert modules and modules == imported
+
+
+def test_every_term_the_data_uses_is_declared(dataset, ontology: Graph) -> None:  # type: ignore[no-untyped-def]
+    declared = set(our_terms(ontology))
+    used = set()
+    for s, p, o in dataset:
+        for term in (s, p, o) if p != RDF.type else (p, o):
+            if isinstance(term, URIRef) and str(term).startswith(str(KGO)):
+                used.add(term)
+    assert used and used <= declared, sorted(used - declared)
