@@ -192,7 +192,7 @@ class ArticleMapper:
 
     def _assert_meta(self, fact_id: str, po: tuple[URIRef, URIRef | Literal], quote: str, start: int) -> None:
         quote_iri = self._quote_node(f"meta-{fact_id}", quote, quotes.Span(start, start + len(quote), 1))
-        self._assertion(f"meta-{fact_id}", 1, (self.article_iri, po[0], po[1]), quote_iri)
+        self._assertion(f"meta-{fact_id}", 1, (self.article_iri, po[0], po[1]), [quote_iri])
 
     # ------------------------------------------------------ local entities
 
@@ -202,7 +202,7 @@ class ArticleMapper:
         slug = self._slug(node.require("id", "an article-local entity"))
         if slug in self.local or slug == PUBLISHER:
             raise node.error(f"id '{slug}' is used twice in this file")
-        quote_iri = self._quote(node, slug)
+        quote_iris, _ = self._quotes(node, slug)
         entity = Entity(
             slug=slug,
             iri=iris.in_article(self.article.id, slug),
@@ -224,7 +224,8 @@ class ArticleMapper:
         if note is not None:
             g.add((entity.iri, RDFS.comment, Literal(note.text("note"), lang="en")))
         g.add((entity.iri, KGO.source, self.article_iri))
-        g.add((entity.iri, KGO.evidence, quote_iri))
+        for quote_iri in quote_iris:
+            g.add((entity.iri, KGO.evidence, quote_iri))
 
     # ------------------------------------------------------------- facts
 
@@ -245,11 +246,10 @@ class ArticleMapper:
     def _fact(self, node: Node) -> None:
         slug = str(node.value["id"])
         kind, _ = self.facts[slug]
-        quote_text = node.require("quote", f"fact '{slug}'").text("quote")
-        quote_iri = self._quote(node, slug)
+        quote_iris, quote_text = self._quotes(node, slug)
         body = node.require(kind, f"fact '{slug}'")
         if kind == "relations":
-            self._relations(slug, body, quote_text, quote_iri)
+            self._relations(slug, body, quote_text, quote_iris)
             return
         fact_iri = iris.in_article(self.article.id, slug)
         if kind == "statement":
@@ -259,11 +259,12 @@ class ArticleMapper:
         else:
             self._response(fact_iri, body, quote_text)
         self.graph.add((fact_iri, KGO.source, self.article_iri))
-        self.graph.add((fact_iri, KGO.evidence, quote_iri))
+        for quote_iri in quote_iris:
+            self.graph.add((fact_iri, KGO.evidence, quote_iri))
 
     # -------------------------------------------------------- relations
 
-    def _relations(self, slug: str, body: Node, quote_text: str, quote_iri: URIRef) -> None:
+    def _relations(self, slug: str, body: Node, quote_text: tuple[str, ...], quote_iris: list[URIRef]) -> None:
         items = body.seq("relations")
         if not items:
             raise body.error("relations must list at least one [subject, property, object]")
@@ -289,11 +290,13 @@ class ArticleMapper:
                         + _suggest(prop_name, self._local_names(self.vocabulary.object_properties | self.vocabulary.datatype_properties))
                     )
             self.graph.add(triple)
-            assertion = self._assertion(slug, n, triple, quote_iri)
+            assertion = self._assertion(slug, n, triple, quote_iris)
             for p, o in extra:
                 self.graph.add((assertion, p, o))
 
-    def _assertion(self, slug: str, n: int, triple: tuple[URIRef, URIRef, URIRef | Literal], quote_iri: URIRef) -> URIRef:
+    def _assertion(
+        self, slug: str, n: int, triple: tuple[URIRef, URIRef, URIRef | Literal], quote_iris: list[URIRef]
+    ) -> URIRef:
         node = iris.in_article(self.article.id, slug, n)
         g = self.graph
         g.add((node, RDF.type, KGO.Assertion))
@@ -301,10 +304,11 @@ class ArticleMapper:
         g.add((node, RDF.predicate, triple[1]))
         g.add((node, RDF.object, triple[2]))
         g.add((node, KGO.source, self.article_iri))
-        g.add((node, KGO.evidence, quote_iri))
+        for quote_iri in quote_iris:
+            g.add((node, KGO.evidence, quote_iri))
         return node
 
-    def _literal(self, node: Node, quote_text: str) -> tuple[Literal, list[tuple[URIRef, URIRef | Literal]]]:
+    def _literal(self, node: Node, quote_text: tuple[str, ...]) -> tuple[Literal, list[tuple[URIRef, URIRef | Literal]]]:
         if node.is_mapping():
             if node.get("date") is not None:
                 return self._date(node, quote_text)
@@ -312,7 +316,7 @@ class ArticleMapper:
             return Literal(self._in_quote(node.require("text", "a literal"), quote_text, "text")), []
         return Literal(self._in_quote(node, quote_text, "the value")), []
 
-    def _date(self, node: Node, quote_text: str) -> tuple[Literal, list[tuple[URIRef, URIRef | Literal]]]:
+    def _date(self, node: Node, quote_text: tuple[str, ...]) -> tuple[Literal, list[tuple[URIRef, URIRef | Literal]]]:
         node.mapping("a date")
         node.only_keys(DATE_KEYS, "a date")
         date_node = node.require("date", "a date")
@@ -333,7 +337,7 @@ class ArticleMapper:
 
     # -------------------------------------------------------- statements
 
-    def _statement(self, iri: URIRef, body: Node, quote_text: str) -> None:
+    def _statement(self, iri: URIRef, body: Node, quote_text: tuple[str, ...]) -> None:
         body.mapping("a statement")
         body.only_keys(STATEMENT_KEYS, "a statement")
         g = self.graph
@@ -349,9 +353,9 @@ class ArticleMapper:
                 if key == "by":
                     speakers.append(target)
         for key, prop in STATEMENT_TEXT_KEYS.items():
-            value = body.get(key)
-            if value is not None:
-                g.add((iri, prop, Literal(self._in_quote(value, quote_text, key))))
+            values = body.get(key)
+            for item in values.seq(key) if values is not None else []:
+                g.add((iri, prop, Literal(self._in_quote(item, quote_text, key))))
         about = body.get("about")
         for item in about.seq("about") if about is not None else []:
             g.add((iri, KGO.about, self._entity_or_statement(item)))
@@ -372,7 +376,7 @@ class ArticleMapper:
 
     # -------------------------------------------------------- casualties
 
-    def _casualties(self, iri: URIRef, body: Node, quote_text: str) -> None:
+    def _casualties(self, iri: URIRef, body: Node, quote_text: tuple[str, ...]) -> None:
         body.mapping("a casualty figure")
         body.only_keys(CASUALTY_KEYS, "a casualty figure")
         g = self.graph
@@ -420,7 +424,7 @@ class ArticleMapper:
 
     # --------------------------------------------------------- responses
 
-    def _response(self, iri: URIRef, body: Node, quote_text: str) -> None:
+    def _response(self, iri: URIRef, body: Node, quote_text: tuple[str, ...]) -> None:
         body.mapping("a response")
         body.only_keys(RESPONSE_KEYS, "a response")
         g = self.graph
@@ -453,19 +457,34 @@ class ArticleMapper:
             raise node.error(f"id '{slug}' must be lower-case letters and digits joined by '-'")
         return slug
 
-    def _quote(self, node: Node, slug: str) -> URIRef:
+    def _quotes(self, node: Node, slug: str) -> tuple[list[URIRef], tuple[str, ...]]:
+        """The fact's quote, or quotes: a string, or a list of strings or {text, occurrence}."""
         quote_node = node.require("quote", f"'{slug}' (a verbatim quote from the article)")
-        quote = quote_node.text("quote")
         occurrence_node = node.get("occurrence")
-        occurrence = occurrence_node.integer("occurrence") if occurrence_node is not None else 1
-        try:
-            span = quotes.locate(self.article.text, quote, occurrence)
-        except quotes.QuoteNotFound as exc:
-            raise quote_node.error(f"{exc} of {self.article.text_path.name}: {quote!r}") from exc
-        return self._quote_node(slug, quote, span)
+        items = quote_node.seq("quote")
+        if not items:
+            raise quote_node.error("quote must not be empty")
+        if occurrence_node is not None and len(items) > 1:
+            raise occurrence_node.error("with several quotes, give each its own {text: ..., occurrence: N}")
+        iris_, texts = [], []
+        for n, item in enumerate(items, start=1):
+            occurrence = occurrence_node.integer("occurrence") if occurrence_node is not None else 1
+            if item.is_mapping():
+                item.only_keys({"text", "occurrence"}, "a quote")
+                found = item.get("occurrence")
+                occurrence = found.integer("occurrence") if found is not None else 1
+                item = item.require("text", "a quote")
+            quote = item.text("quote")
+            try:
+                span = quotes.locate(self.article.text, quote, occurrence)
+            except quotes.QuoteNotFound as exc:
+                raise item.error(f"{exc} of {self.article.text_path.name}: {quote!r}") from exc
+            iris_.append(self._quote_node(slug if n == 1 else f"{slug}/{n}", quote, span))
+            texts.append(quote)
+        return iris_, tuple(texts)
 
     def _quote_node(self, slug: str, quote: str, span: quotes.Span) -> URIRef:
-        iri = iris.in_article(self.article.id, slug, "quote")
+        iri = iris.in_article(self.article.id, *slug.split("/"), "quote")
         g = self.graph
         g.add((iri, RDF.type, KGO.Quote))
         g.add((iri, NIF.anchorOf, Literal(quote)))
@@ -474,10 +493,11 @@ class ArticleMapper:
         g.add((iri, NIF.referenceContext, self.article_iri))
         return iri
 
-    def _in_quote(self, node: Node, quote_text: str, what: str) -> str:
+    def _in_quote(self, node: Node, quote_text: tuple[str, ...], what: str) -> str:
         value = node.text(what)
-        if value not in quote_text:
-            raise node.error(f"{what} {value!r} is not part of the fact's quote {quote_text!r}")
+        if not any(value in quote for quote in quote_text):
+            shown = " / ".join(repr(q) for q in quote_text)
+            raise node.error(f"{what} {value!r} is not part of the fact's quote {shown}")
         return value
 
     def _entity(self, node: Node) -> URIRef:
