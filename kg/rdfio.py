@@ -87,7 +87,8 @@ def to_trig(dataset: Dataset) -> bytes:
             graph.add(triple)
         body = graph.serialize(format="turtle")
         lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
-        text = "\n".join("    " + line if line else "" for line in lines).strip("\n")
+        # no re-indenting: a multi-line literal's lines are part of its value
+        text = "\n".join(lines).strip("\n")
         name = graph.namespace_manager.normalizeUri(source.identifier)
         parts.append(f"\n{name} {{\n{text}\n}}\n")
     return "".join(parts).encode("utf-8")

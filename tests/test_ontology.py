@@ -85,7 +85,7 @@ def test_umbrella_imports_every_module(ontology: Graph) -> None:
 def test_every_term_the_data_uses_is_declared(dataset, ontology: Graph) -> None:  # type: ignore[no-untyped-def]
     declared = set(our_terms(ontology))
     used = set()
-    for s, p, o in dataset:
+    for s, p, o, _graph in dataset.quads((None, None, None, None)):
         for term in (s, p, o) if p != RDF.type else (p, o):
             if isinstance(term, URIRef) and str(term).startswith(str(KGO)):
                 used.add(term)
