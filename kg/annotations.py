@@ -164,7 +164,10 @@ class ArticleMapper:
         if a.date_published is not None:
             value = dates.parse_iso(a.date_published.value).literal()
             self._assert_meta(
-                "date-published", (SCHEMA.datePublished, value), a.date_published.quote, a.date_published.start
+                "date-published",
+                (SCHEMA.datePublished, value),
+                a.date_published.quote,
+                a.date_published.start,
             )
         if a.publisher is not None:
             entity = self.registry.get(a.publisher.value)
@@ -275,8 +278,13 @@ class ArticleMapper:
             subject = self._entity(s_node)
             prop_name = p_node.text("property")
             extra: list[tuple[URIRef, URIRef | Literal]] = []
+            triple: tuple[URIRef, URIRef, URIRef | Literal]
             if prop_name == "a":
-                triple = (subject, RDF.type, self._class(o_node, KGO.Event, KGO.Agent, KGO.Place, KGO.Position))
+                triple = (
+                    subject,
+                    RDF.type,
+                    self._class(o_node, KGO.Event, KGO.Agent, KGO.Place, KGO.Position),
+                )
             else:
                 prop = KGO[prop_name]
                 if prop in self.vocabulary.object_properties:
@@ -287,7 +295,10 @@ class ArticleMapper:
                 else:
                     raise p_node.error(
                         f"unknown property '{prop_name}'"
-                        + _suggest(prop_name, self._local_names(self.vocabulary.object_properties | self.vocabulary.datatype_properties))
+                        + _suggest(
+                            prop_name,
+                            self._local_names(self.vocabulary.object_properties | self.vocabulary.datatype_properties),
+                        )
                     )
             self.graph.add(triple)
             assertion = self._assertion(slug, n, triple, quote_iris)
@@ -308,7 +319,9 @@ class ArticleMapper:
             g.add((node, KGO.evidence, quote_iri))
         return node
 
-    def _literal(self, node: Node, quote_text: tuple[str, ...]) -> tuple[Literal, list[tuple[URIRef, URIRef | Literal]]]:
+    def _literal(
+        self, node: Node, quote_text: tuple[str, ...]
+    ) -> tuple[Literal, list[tuple[URIRef, URIRef | Literal]]]:
         if node.is_mapping():
             if node.get("date") is not None:
                 return self._date(node, quote_text)
@@ -411,7 +424,9 @@ class ArticleMapper:
         g.add((iri, KGO.numberAsWritten, Literal(number_as_written)))
         g.add((iri, KGO["count"], Literal(count, datatype=XSD.nonNegativeInteger)))
         g.add((iri, KGO.qualifier, KGO[qualifier]))
-        giver = self._entity(body.require("given_by", "a casualty figure (who gave it; 'publisher' for the article's own voice)"))
+        giver = self._entity(
+            body.require("given_by", "a casualty figure (who gave it; 'publisher' for the article's own voice)")
+        )
         g.add((iri, KGO.givenBy, giver))
         stated_in = body.get("stated_in")
         if stated_in is not None:

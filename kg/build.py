@@ -108,7 +108,7 @@ def build_dataset(
         raise BuildFailed(errors)
 
     _add_registry(dataset.graph(iris.REGISTRY_GRAPH), registry)
-    _add_background(dataset.graph(iris.BACKGROUND_GRAPH), registry, wikidata)
+    _add_background(dataset.graph(iris.BACKGROUND_GRAPH), registry)
     ontology_graph = dataset.graph(iris.ONTOLOGY_GRAPH)
     for triple in onto_graph:
         ontology_graph.add(triple)
@@ -131,7 +131,7 @@ def _add_registry(graph: Graph, registry: dict[str, Entity]) -> None:
             graph.add((entity.iri, RDFS.comment, Literal(entity.note, lang="en")))
 
 
-def _add_background(graph: Graph, registry: dict[str, Entity], wikidata: dict[str, object]) -> None:
+def _add_background(graph: Graph, registry: dict[str, Entity]) -> None:
     for entity in registry.values():
         if entity.wikidata:
             graph.add((entity.iri, SKOS.exactMatch, WD[entity.wikidata]))
@@ -150,7 +150,7 @@ def _build_time(given: dt.datetime | None) -> dt.datetime | None:
         return given
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return None
 
 
@@ -172,7 +172,7 @@ def _add_provenance(
     graph.add((activity, PROV.wasAssociatedWith, SOFTWARE))
     when = _build_time(build_time)
     if when is not None:
-        stamp = Literal(when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+        stamp = Literal(when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
         graph.add((activity, PROV.endedAtTime, stamp))
     graph.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
     graph.add((SOFTWARE, RDFS.label, Literal(f"kerman-kg {__version__}", lang="en")))
@@ -198,14 +198,34 @@ def _add_provenance(
     graph.add((curators, RDFS.label, Literal("kerman-kg curators", lang="en")))
     describe(iris.REGISTRY_GRAPH, "Entity registry: canonical entities, labels, aliases and place containment")
     graph.add((iris.REGISTRY_GRAPH, PROV.wasAttributedTo, curators))
-    graph.add((iris.REGISTRY_GRAPH, DCTERMS.description, Literal(
-        "Knowledge from outside the articles, curated by the project: one canonical entity per real thing, "
-        "its canonical label, every spelling the articles use, and what places are located in.", lang="en")))
-    describe(iris.BACKGROUND_GRAPH, "Background links: Wikidata items from the confirmed list", URIRef("https://www.wikidata.org/"))
+    graph.add(
+        (
+            iris.REGISTRY_GRAPH,
+            DCTERMS.description,
+            Literal(
+                "Knowledge from outside the articles, curated by the project: one canonical entity per real thing, "
+                "its canonical label, every spelling the articles use, and what places are located in.",
+                lang="en",
+            ),
+        )
+    )
+    describe(
+        iris.BACKGROUND_GRAPH,
+        "Background links: Wikidata items from the confirmed list",
+        URIRef("https://www.wikidata.org/"),
+    )
     graph.add((iris.BACKGROUND_GRAPH, PROV.wasAttributedTo, curators))
-    graph.add((iris.BACKGROUND_GRAPH, DCTERMS.description, Literal(
-        "skos:exactMatch links to Wikidata, only for items listed in the project's confirmed list "
-        "(corpus/wikidata.tsv).", lang="en")))
+    graph.add(
+        (
+            iris.BACKGROUND_GRAPH,
+            DCTERMS.description,
+            Literal(
+                "skos:exactMatch links to Wikidata, only for items listed in the project's confirmed list "
+                "(corpus/wikidata.tsv).",
+                lang="en",
+            ),
+        )
+    )
     describe(iris.ONTOLOGY_GRAPH, "The Kerman KG ontology", iris.ONTOLOGY)
     describe(iris.PROVENANCE_GRAPH, "Provenance of the graphs of this dataset")
 

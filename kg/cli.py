@@ -44,14 +44,28 @@ def _parser() -> argparse.ArgumentParser:
             "and the exit status is 1."
         ),
     )
-    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
-                       help="folder to write into (default: ./build, created if missing)")
-    build.add_argument("--corpus", type=Path, default=None, metavar="DIR",
-                       help="corpus folder with entities.yaml, wikidata.tsv and articles/ "
-                            "(default: the corpus shipped with kerman-kg)")
-    build.add_argument("--build-time", default=None, metavar="WHEN",
-                       help="record this time (ISO 8601, or 'now') as when the graphs were built; "
-                            "by default only SOURCE_DATE_EPOCH sets it, so output stays reproducible")
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build"),
+        metavar="DIR",
+        help="folder to write into (default: ./build, created if missing)",
+    )
+    build.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="corpus folder with entities.yaml, wikidata.tsv and articles/ "
+        "(default: the corpus shipped with kerman-kg)",
+    )
+    build.add_argument(
+        "--build-time",
+        default=None,
+        metavar="WHEN",
+        help="record this time (ISO 8601, or 'now') as when the graphs were built; "
+        "by default only SOURCE_DATE_EPOCH sets it, so output stays reproducible",
+    )
     return parser
 
 
@@ -71,12 +85,13 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     build_time = None
     if args.build_time is not None:
         try:
-            build_time = (dt.datetime.now(dt.timezone.utc) if args.build_time == "now"
-                          else dt.datetime.fromisoformat(args.build_time))
+            build_time = (
+                dt.datetime.now(dt.UTC) if args.build_time == "now" else dt.datetime.fromisoformat(args.build_time)
+            )
         except ValueError:
             parser.error(f"--build-time: '{args.build_time}' is neither 'now' nor an ISO 8601 time")
         if build_time.tzinfo is None:
-            build_time = build_time.replace(tzinfo=dt.timezone.utc)
+            build_time = build_time.replace(tzinfo=dt.UTC)
     try:
         result = build_dataset(args.corpus, build_time=build_time)
     except BuildFailed as failed:

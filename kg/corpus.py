@@ -76,7 +76,9 @@ class CorpusLayout:
             raise InputError(self.root, None, "corpus folder does not exist")
         for needed in (self.registry, self.wikidata, self.articles_dir):
             if not needed.exists():
-                raise InputError(needed, None, "missing: a corpus folder needs entities.yaml, wikidata.tsv and articles/")
+                raise InputError(
+                    needed, None, "missing: a corpus folder needs entities.yaml, wikidata.tsv and articles/"
+                )
 
     def article_stems(self) -> list[str]:
         """Stems of the article texts, in name order; orphan metadata or annotations are errors."""

@@ -58,9 +58,7 @@ class Vocabulary:
     def from_graph(cls, graph: Graph) -> Vocabulary:
         def ours(kind: URIRef) -> frozenset[URIRef]:
             return frozenset(
-                s
-                for s in graph.subjects(RDF.type, kind)
-                if isinstance(s, URIRef) and str(s).startswith(str(KGO))
+                s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(str(KGO))
             )
 
         classes = ours(OWL.Class)

@@ -62,9 +62,7 @@ def locate(text: str, quote: str, occurrence: int = 1) -> Span:
         hint = near_miss(text, quote)
         raise QuoteNotFound("quote not found in the article text" + (f" ({hint})" if hint else ""))
     if occurrence < 1 or occurrence > len(starts):
-        raise QuoteNotFound(
-            f"occurrence {occurrence} asked, but the quote occurs {len(starts)} time(s) in the text"
-        )
+        raise QuoteNotFound(f"occurrence {occurrence} asked, but the quote occurs {len(starts)} time(s) in the text")
     start = starts[occurrence - 1]
     return Span(start, start + len(quote), len(starts))
 

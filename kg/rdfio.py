@@ -104,14 +104,14 @@ def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for name, content in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            staged.append((Path(tmp_name), out_dir / name))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
-            os.chmod(tmp, 0o666 & ~_umask())
-            staged.append((Path(tmp), out_dir / name))
+            os.chmod(tmp_name, 0o666 & ~_umask())
     except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+        for staged_tmp, _ in staged:
+            staged_tmp.unlink(missing_ok=True)
         raise
     for tmp, final in staged:
         os.replace(tmp, final)
@@ -141,4 +141,3 @@ def load_dataset(path: Path) -> Dataset:
     namespaces.bind(dataset)
     dataset.parse(path, format=rdf_format(path))
     return dataset
-

@@ -85,8 +85,7 @@ def parse_types(node: Node, vocabulary: Vocabulary, what: str) -> list[URIRef]:
             raise item.error(f"unknown class '{name}' in {what}; see ontology/modules/*.ttl")
         if not any(vocabulary.is_subclass(cls, r) for r in roots):
             raise item.error(
-                f"class '{name}' is not a kind of entity; an entity's type must fall under "
-                + ", ".join(ENTITY_ROOTS)
+                f"class '{name}' is not a kind of entity; an entity's type must fall under " + ", ".join(ENTITY_ROOTS)
             )
         types.append(cls)
     return types
@@ -98,9 +97,7 @@ def parse_names(node: Node | None, what: str) -> list[str]:
     return [item.text(what) for item in node.seq(what)]
 
 
-def load_registry(
-    path: Path, vocabulary: Vocabulary, wikidata: dict[str, WikidataItem]
-) -> dict[str, Entity]:
+def load_registry(path: Path, vocabulary: Vocabulary, wikidata: dict[str, WikidataItem]) -> dict[str, Entity]:
     """Read the registry, checking ids, types, Wikidata links and place references."""
     root = load_yaml(path).mapping("the entity registry")
     entities: dict[str, Entity] = {}

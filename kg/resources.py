@@ -21,9 +21,7 @@ def data_root() -> Path:
     checkout = _PACKAGE.parent
     if (checkout / "ontology").is_dir():
         return checkout
-    raise FileNotFoundError(
-        f"cannot find the project's data: neither {shipped} nor {checkout} holds ontology/"
-    )
+    raise FileNotFoundError(f"cannot find the project's data: neither {shipped} nor {checkout} holds ontology/")
 
 
 def ontology_dir() -> Path:

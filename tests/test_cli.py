@@ -16,9 +16,7 @@ ARTICLE = "001_159c79e2a15fef9d"
 
 
 def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd, timeout=300
-    )
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +27,10 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
     assert one.returncode == 0, one.stderr
     two = subprocess.run(
         [sys.executable, "-m", "kg", "build", "--out", str(second)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "12345"}, timeout=300,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+        timeout=300,
     )
     assert two.returncode == 0, two.stderr
     return first, second, one.stdout
@@ -59,8 +60,17 @@ def test_build_is_deterministic(two_builds: tuple[Path, Path, str]) -> None:
 
 def test_build_prints_the_summary(two_builds: tuple[Path, Path, str]) -> None:
     _, _, stdout = two_builds
-    for heading in ("articles", "graphs", "triples", "entities", "casualty reports", "statements",
-                    "ClaimOfResponsibility", "Accusation", "Denial"):
+    for heading in (
+        "articles",
+        "graphs",
+        "triples",
+        "entities",
+        "casualty reports",
+        "statements",
+        "ClaimOfResponsibility",
+        "Accusation",
+        "Denial",
+    ):
         assert re.search(rf"^\s+{heading}\s+\d+", stdout, re.M), heading
     assert re.search(r"^\s+articles\s+5$", stdout, re.M)
 
@@ -154,8 +164,11 @@ def test_malformed_annotation_file(corpus_copy: Path, tmp_path: Path) -> None:
 
 def test_bad_date(corpus_copy: Path, tmp_path: Path) -> None:
     path = corpus_copy / "articles" / "000_97a337defbf8726c.facts.yaml"
-    line = replace_once(path, "{date: 2024-01-03, as_written: \"on Wednesday\"}",
-                        "{date: 2024-01-04, as_written: \"on Wednesday\"}")
+    line = replace_once(
+        path,
+        '{date: 2024-01-03, as_written: "on Wednesday"}',
+        '{date: 2024-01-04, as_written: "on Wednesday"}',
+    )
     assert_fails_cleanly(corpus_copy, tmp_path / "out", "is a Thursday", path, line)
 
 

@@ -109,7 +109,14 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
         f"""SELECT ?article ?denier ?answered ?reporter WHERE {{
               ?s a kgo:Denial ; kgo:statedBy ?denier ; kgo:answers ?answered ; kgo:source ?art .
               ?answered kgo:statedBy ?reporter . {ARTICLE} }}""",
-        {(A1, "kga:001/guards-commander-kerman", "kga:001/state-media-shooting-report", "kgd:iranian-state-media")},
+        {
+            (
+                A1,
+                "kga:001/guards-commander-kerman",
+                "kga:001/state-media-shooting-report",
+                "kgd:iranian-state-media",
+            )
+        },
     ),
     "who declined to comment, and on what (never counted as denials)": (
         f"""SELECT ?article ?who ?answered ?isDenial WHERE {{
@@ -163,9 +170,20 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
               ?analyst kgo:affiliatedWith ?institution . ?institution a kgo:ResearchInstitution . {ARTICLE} }}""",
         {
             ("kgd:aaron-zelin", "kgd:washington-institute", "kgd:isis-k", "could be involved", A0),
-            ("kgd:ali-vaez", "kgd:international-crisis-group", "kgd:islamic-state", "is more in line with", A0),
-            ("kgd:meir-litvak", "kgd:tel-aviv-university", "kga:002/salafi-jihadist-minority-elements",
-             "may have been", A2),
+            (
+                "kgd:ali-vaez",
+                "kgd:international-crisis-group",
+                "kgd:islamic-state",
+                "is more in line with",
+                A0,
+            ),
+            (
+                "kgd:meir-litvak",
+                "kgd:tel-aviv-university",
+                "kga:002/salafi-jihadist-minority-elements",
+                "may have been",
+                A2,
+            ),
         },
     ),
     "competing accounts of how the attack was carried out, and who put each forward": (
@@ -182,7 +200,12 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
             (A3, "kgd:islamic-state", "kgo:SuicideBombing", "kgd:kerman-bombings"),
             (A3, "kgd:iranian-media", "kgo:RemoteDetonatedBombing", "kgd:kerman-bombings"),
             (A4, "kgd:islamic-state", "kgo:SuicideBombing", "kgd:kerman-bombings"),
-            (A4, "kga:004/another-state-media-outlet", "kgo:RemoteDetonatedBombing", "kgd:kerman-explosion-1"),
+            (
+                A4,
+                "kga:004/another-state-media-outlet",
+                "kgo:RemoteDetonatedBombing",
+                "kgd:kerman-explosion-1",
+            ),
         },
     ),
     "whom the claim names as the bombers": (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import IN_CI, select
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import SKOS
 
@@ -13,8 +14,6 @@ from kg.corpus import CorpusLayout, read_text
 from kg.namespaces import WD
 from kg.ontology import Vocabulary, load_ontology
 from kg.registry import aliases_not_in, load_registry, load_wikidata
-
-from conftest import IN_CI, select
 
 FIND_BY_NAME = """
 SELECT DISTINCT ?e WHERE {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import select
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -11,13 +12,9 @@ from kg import iris, resources
 from kg.corpus import CorpusLayout, read_text
 from kg.namespaces import KGO, NIF
 
-from conftest import select
-
 
 def article_graphs(dataset: Dataset) -> list[URIRef]:
-    return sorted(
-        g.identifier for g in dataset.graphs() if str(g.identifier).startswith(iris.GRAPH_NS + "article/")
-    )
+    return sorted(g.identifier for g in dataset.graphs() if str(g.identifier).startswith(iris.GRAPH_NS + "article/"))
 
 
 def test_one_graph_per_article_file(dataset: Dataset) -> None:
@@ -84,8 +81,10 @@ def test_every_asserted_triple_is_reified_with_evidence(dataset: Dataset) -> Non
         for s, p, o in graph:
             if not str(s).startswith(iris.ENTITY_NS) or str(s).startswith(iris.ENTITY_NS + "article/"):
                 continue
-            reified = set(graph.subjects(RDF.subject, s)) & set(graph.subjects(RDF.predicate, p)) & set(
-                graph.subjects(RDF.object, o)
+            reified = (
+                set(graph.subjects(RDF.subject, s))
+                & set(graph.subjects(RDF.predicate, p))
+                & set(graph.subjects(RDF.object, o))
             )
             assert reified, f"{name}: ({s} {p} {o}) has no kgo:Assertion"
 
@@ -130,7 +129,6 @@ def test_corpus_files_are_the_shared_originals() -> None:
     shared = Path(__file__).resolve().parent.parent.parent / "shared" / "articles"
     if not shared.is_dir():
         import pytest
-
         from conftest import IN_CI
 
         if IN_CI:
