@@ -195,6 +195,7 @@ class ArticleMapper:
 
     def _assert_meta(self, fact_id: str, po: tuple[URIRef, URIRef | Literal], quote: str, start: int) -> None:
         quote_iri = self._quote_node(f"meta-{fact_id}", quote, quotes.Span(start, start + len(quote), 1))
+        self.graph.add((self.article_iri, po[0], po[1]))
         self._assertion(f"meta-{fact_id}", 1, (self.article_iri, po[0], po[1]), [quote_iri])
 
     # ------------------------------------------------------ local entities

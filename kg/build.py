@@ -168,7 +168,7 @@ def _add_provenance(
     activity = URIRef(iris.BUILD_ACTIVITY_NS + digest[:16])
     graph.add((activity, RDF.type, PROV.Activity))
     graph.add((activity, RDFS.label, Literal(f"kg build of inputs {digest[:16]}", lang="en")))
-    graph.add((activity, KGO.sha256, Literal(digest)))
+    graph.add((activity, DCTERMS.identifier, Literal(f"sha256:{digest}")))
     graph.add((activity, PROV.wasAssociatedWith, SOFTWARE))
     when = _build_time(build_time)
     if when is not None:

@@ -14,14 +14,16 @@ reads TriG, N-Quads, Turtle, N-Triples, JSON-LD or RDF/XML back.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from kg import namespaces
+from kg.errors import InputError
 
 TRIG = "kerman-kg.trig"
 NQUADS = "kerman-kg.nq"
@@ -139,5 +141,73 @@ def load_dataset(path: Path) -> Dataset:
     """Parse a TriG/N-Quads (or single-graph) file into a dataset."""
     dataset = Dataset(default_union=True)
     namespaces.bind(dataset)
-    dataset.parse(path, format=rdf_format(path))
+    parse_into(dataset, path)
     return dataset
+
+
+def rdf_files(paths: list[Path]) -> list[Path]:
+    """The RDF files named, folders expanded to the RDF files under them (by suffix), sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS_BY_SUFFIX)
+            if not inside:
+                raise InputError(
+                    path, None, "no RDF files (" + ", ".join(sorted(FORMATS_BY_SUFFIX)) + ") in this folder"
+                )
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(path, None, "no such file or folder")
+    return found
+
+
+def parse_into(dataset: Dataset, path: Path) -> None:
+    """Parse one RDF file into the dataset; single-graph formats go into a graph named after the file.
+
+    Raises:
+        InputError: with the parser's line and message when the file is not valid RDF.
+    """
+    try:
+        fmt = rdf_format(path)
+    except ValueError as exc:
+        raise InputError(path, None, str(exc).split(": ", 1)[-1]) from exc
+    try:
+        if fmt in {"trig", "nquads", "json-ld"}:
+            dataset.parse(path, format=fmt)
+        else:
+            dataset.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
+    except Exception as exc:  # rdflib's parsers raise many kinds; all mean "not valid RDF"
+        raise InputError(path, _error_line(exc, path), f"not valid {fmt}: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    if text.startswith("at line"):
+        text = text.split("\n", 1)[-1]
+    return " ".join(text.split())[:300]
+
+
+def _error_line(exc: Exception, path: Path) -> int | None:
+    lines = getattr(exc, "lines", None)  # notation3's BadSyntax: 0-based
+    if isinstance(lines, int):
+        return lines + 1
+    lineno = getattr(exc, "lineno", None)  # json.JSONDecodeError, xml SAX errors
+    if isinstance(lineno, int):
+        return lineno
+    get_line = getattr(exc, "getLineNumber", None)
+    if callable(get_line):
+        return int(get_line())
+    match = re.search(r"line (\d+)", str(exc))
+    if match:
+        return int(match.group(1))
+    quoted = re.search(r"\n'(.*)'$", str(exc), re.S)  # N-Triples/N-Quads quote the bad line
+    if quoted:
+        try:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if line.strip() == quoted.group(1).strip():
+                    return number
+        except (OSError, UnicodeDecodeError):
+            return None
+    return None
