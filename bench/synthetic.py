@@ -41,7 +41,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple, TypeAlias
 
 from ruamel.yaml import YAML
 
@@ -100,6 +100,7 @@ _YEARS = r"(?P<year>(?<!\w)(?:19|20)\d\d(?!\w))"
 
 # ------------------------------------------------------------------ YAML output
 
+
 @dataclass(frozen=True)
 class Scalar:
     """A scalar to write: its pieces, and whether it is written in double quotes."""
@@ -112,7 +113,7 @@ class Flow(list):  # type: ignore[type-arg]
     """A list written inline, ``[a, b, c]``."""
 
 
-Tree = Union[Scalar, list["Tree"], dict[Union[str, Scalar], "Tree"]]
+Tree: TypeAlias = "Scalar | list[Tree] | dict[str | Scalar, Tree]"
 
 
 def _is_inline(node: Tree) -> bool:
@@ -176,6 +177,7 @@ def render(pieces: Pieces, values: dict[Slot, str]) -> str:
 
 # --------------------------------------------------------------------- registry
 
+
 @dataclass(frozen=True)
 class RegistryEntity:
     """An entity of the real registry and how its synthetic copies are named."""
@@ -214,6 +216,7 @@ def _names_pattern(registry: dict[str, RegistryEntity]) -> str:
 
 
 # -------------------------------------------------------------------- templates
+
 
 @dataclass
 class Rewriter:
@@ -378,6 +381,7 @@ def load_templates(corpus: Path) -> list[Template]:
 
 
 # --------------------------------------------------------------------- articles
+
 
 def _new_count(old: int, index: int, k: int) -> int:
     """A casualty number other than old, varying with the article."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, select
+from conftest import select, shared_dir
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import SKOS
 
@@ -95,11 +95,7 @@ def test_wikidata_links_only_from_the_confirmed_list(dataset: Dataset) -> None:
 
 
 def test_wikidata_list_is_the_shared_one() -> None:
-    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "wikidata.tsv"
-    if not shared.is_file():
-        if IN_CI:
-            pytest.fail(f"CI must have shared/ beside the clone: {shared} is missing")
-        pytest.skip("shared/ is not beside this checkout")
+    shared = shared_dir() / "wikidata.tsv"
     assert (resources.corpus_dir() / "wikidata.tsv").read_bytes() == shared.read_bytes()
 
 
