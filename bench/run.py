@@ -6,11 +6,11 @@ runs in a fresh Python subprocess, so that its peak memory is its own:
 
 - ``build``: :func:`kg.build.build_dataset` plus writing TriG and N-Quads with
   :mod:`kg.rdfio` to a temporary folder;
-- ``reason``: ``kg.reasoning.infer(dataset)``, which returns the inferred
-  triples as a graph;
-- ``validate``: ``kg.validation.validate(dataset)`` on the dataset with the
-  inferred triples added in the graph ``kgg:inferred``; its report's
-  ``conforms`` is shown.
+- ``reason``: ``kg.reasoning.infer(dataset)`` (OWL 2 RL with owlrl), whose
+  ``.graph`` holds the inferred triples kept;
+- ``validate``: ``kg.validation.validate(dataset)`` (SHACL with pySHACL) on the
+  dataset with its inferences (``kg.reasoning.with_inferences``, not timed);
+  its report's ``conforms`` and number of violations are shown.
 
 For reason and validate the subprocess first builds its input (not timed).
 Each row gives the triples going into the step and coming out of it, the wall
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import importlib
 import json
 import math
@@ -151,31 +152,38 @@ def _reason_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
     triples_in = _triples(dataset)
     protocol.ready()
     start = time.perf_counter()
-    inferred = infer(dataset)
-    return {"seconds": time.perf_counter() - start, "triples_in": triples_in, "triples_out": len(inferred)}
+    inference = infer(dataset)
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "triples_in": triples_in,
+        "triples_out": len(inference.graph),
+        "note": f"owlrl derived {inference.derived:,} triples before filtering",
+    }
 
 
 def _validate_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
-    from rdflib import URIRef
-
-    from kg import iris
-
     validate = _function("kg.validation", "validate")
-    dataset = _built(corpus)
-    try:
-        infer = _function("kg.reasoning", "infer")
-    except Unavailable:
-        note = "without inferences (kg.reasoning unavailable); "
-    else:
-        inferred = dataset.graph(URIRef(iris.GRAPH_NS + "inferred"))
-        inferred += infer(dataset)
-        note = ""
+    with_inferences = _function("kg.reasoning", "with_inferences")
+    dataset, _ = with_inferences(_built(corpus))
     triples_in = _triples(dataset)
     protocol.ready()
     start = time.perf_counter()
     report = validate(dataset)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "triples_in": triples_in, "note": f"{note}conforms={report.conforms}"}
+    return {
+        "seconds": seconds,
+        "triples_in": triples_in,
+        "note": f"conforms={report.conforms}, {len(report.violations)} violation(s), "
+        f"validated view {report.triples:,} triples",
+    }
+
+
+def _error_note(exc: Exception, max_mib: int) -> str:
+    if isinstance(exc, MemoryError) or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM):
+        return f"out of memory (limit {max_mib} MiB)"
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {message}"[:300]
 
 
 CHILD_STEPS: dict[str, Callable[[Path, Protocol], dict[str, Any]]] = {
@@ -185,17 +193,17 @@ CHILD_STEPS: dict[str, Callable[[Path, Protocol], dict[str, Any]]] = {
 }
 
 
-def child(step: str, corpus: Path) -> int:
-    """Run one step in this (fresh) process and report it to the parent."""
+def child(step: str, corpus: Path, max_mib: int) -> int:
+    """Run one step in this (fresh) process, its address space capped at max_mib, and report it to the parent."""
     warnings.simplefilter("ignore")
+    resource.setrlimit(resource.RLIMIT_AS, (max_mib * 1024 * 1024, max_mib * 1024 * 1024))
     protocol = Protocol()
     try:
         fields = {"status": "ok", **CHILD_STEPS[step](corpus, protocol)}
     except Unavailable as exc:
         fields = {"status": "unavailable", "note": str(exc)}
     except Exception as exc:  # a failing step is a result, not a crash of the benchmark
-        message = str(exc).splitlines()[0] if str(exc) else ""
-        fields = {"status": "error", "note": f"{type(exc).__name__}: {message}"[:300]}
+        fields = {"status": "error", "note": _error_note(exc, max_mib)}
     protocol.result(fields)
     return 0
 
@@ -226,12 +234,23 @@ class Lines:
         return line.decode("utf-8")
 
 
-def run_step(step: str, corpus: Path, name: str, articles: int, timeout: float) -> Result:
-    """Run one step in a fresh subprocess, stopping it after timeout seconds."""
+@dataclass(frozen=True)
+class Sandbox:
+    """How long a step may run (seconds), how much memory it may take (MiB), where its temporary files go."""
+
+    seconds: float
+    mib: int
+    tmpdir: Path
+
+
+def run_step(step: str, corpus: Path, name: str, articles: int, sandbox: Sandbox) -> Result:
+    """Run one step in a fresh subprocess, stopping it after the time limit."""
+    timeout = sandbox.seconds
     result = Result(name, articles, step, "error")
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(
-            [sys.executable, "-B", __file__, CHILD, step, str(corpus)],
+            [sys.executable, "-B", __file__, CHILD, step, str(corpus), str(sandbox.mib)],
+            env={**os.environ, "TMPDIR": str(sandbox.tmpdir)},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=stderr,
@@ -277,7 +296,7 @@ def real_corpus() -> Path:
     return resources.corpus_dir()
 
 
-def run_corpus(name: str, corpus: Path, steps: list[str], timeout: float) -> list[Result]:
+def run_corpus(name: str, corpus: Path, steps: list[str], sandbox: Sandbox) -> list[Result]:
     """Every step on one corpus; reason and validate are skipped when its build failed or timed out."""
     articles = len(list((corpus / "articles").glob("*.txt")))
     results: list[Result] = []
@@ -286,7 +305,7 @@ def run_corpus(name: str, corpus: Path, steps: list[str], timeout: float) -> lis
         if failed_build is not None:
             results.append(Result(name, articles, step, "skipped", note=f"build: {failed_build.note}"))
         else:
-            results.append(run_step(step, corpus, name, articles, timeout))
+            results.append(run_step(step, corpus, name, articles, sandbox))
         print(f"  {name} {step}: {describe(results[-1])}", flush=True)
     return results
 
@@ -366,6 +385,8 @@ def _compare(step: str, small: Result, large: Result) -> dict[str, Any]:
 
 def growth_text(findings: list[dict[str, Any]]) -> str:
     lines = [f"Growth: seconds per article between sizes (superlinear when it grows more than {SUPERLINEAR}x)"]
+    if not findings:
+        lines.append("- (needs results at two synthetic sizes or more)")
     for f in findings:
         at_least = ">=" if f["lower_bound"] else ""
         small, large = f["seconds_per_article"]
@@ -402,6 +423,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--sizes", default="5,500,5000", help="synthetic corpus sizes, comma-separated")
     parser.add_argument("--steps", default=",".join(STEPS), help="steps to time, comma-separated")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds after which a step is stopped")
+    parser.add_argument(
+        "--max-memory",
+        type=int,
+        default=None,
+        metavar="MIB",
+        help="address-space limit of each step's subprocess (default: 3/4 of the physical memory)",
+    )
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures here")
     return parser
 
@@ -409,7 +437,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [CHILD]:
-        return child(argv[1], Path(argv[2]))
+        return child(argv[1], Path(argv[2]), int(argv[3]))
     parser = _parser()
     args = parser.parse_args(argv)
     steps = [s for s in args.steps.split(",") if s]
@@ -420,19 +448,28 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         parser.error("--sizes: comma-separated whole numbers")
     info = machine()
+    mib = args.max_memory or int(info["memory_gib"] * 1024 * 3 / 4)
     print(f"{info['date']}: {info['nproc']} CPUs, {info['memory_gib']} GiB, Python {info['python']}", flush=True)
-    results = run_corpus("real", real_corpus(), steps, args.timeout)
+    print(f"each step: at most {args.timeout:g} s and {mib} MiB", flush=True)
     with tempfile.TemporaryDirectory(prefix="kerman-bench-") as workdir:
+        sandbox = Sandbox(args.timeout, mib, Path(workdir))
+        results = run_corpus("real", real_corpus(), steps, sandbox)
         for n in sizes:
-            corpus = generate(n, Path(workdir))
-            results += run_corpus(f"synthetic-{n}", corpus, steps, args.timeout)
+            corpus = generate(n, sandbox.tmpdir)
+            results += run_corpus(f"synthetic-{n}", corpus, steps, sandbox)
     findings = growth(results)
     print()
     print(table(results))
     print()
     print(growth_text(findings))
     if args.json is not None:
-        report = {"machine": info, "argv": argv, "results": [asdict(r) for r in results], "growth": findings}
+        report = {
+            "machine": info,
+            "argv": argv,
+            "limits": {"timeout_s": args.timeout, "max_memory_mib": mib},
+            "results": [asdict(r) for r in results],
+            "growth": findings,
+        }
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 

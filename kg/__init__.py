@@ -5,6 +5,7 @@ The Python API in one line::
     import kg
     dataset = kg.load()          # an rdflib Dataset: one named graph per article, plus
                                  # the registry, background links, ontology and provenance
+    dataset = kg.load(reason=True)   # plus the OWL 2 RL entailments in kgg:inferred
 
 ``kg.load(path)`` reads a built TriG or N-Quads file instead. All access goes
 through rdflib's Dataset/store interface.
@@ -25,13 +26,14 @@ if TYPE_CHECKING:
     from rdflib import Dataset
 
 
-def load(path: str | Path | None = None, corpus: str | Path | None = None) -> Dataset:
+def load(path: str | Path | None = None, corpus: str | Path | None = None, reason: bool = False) -> Dataset:
     """Return the knowledge graph as an rdflib Dataset.
 
     Args:
         path: A built dataset file (``.trig`` or ``.nq``) to read. When omitted, the
             dataset is built in memory from the corpus.
         corpus: A corpus folder to build from (default: the embedded corpus).
+        reason: Add (or recompute) the OWL 2 RL entailments in the graph ``kgg:inferred``.
 
     Raises:
         kg.errors.BuildFailed: the corpus has input errors.
@@ -39,10 +41,16 @@ def load(path: str | Path | None = None, corpus: str | Path | None = None) -> Da
     if path is not None:
         from kg.rdfio import load_dataset
 
-        return load_dataset(Path(path))
-    from kg.build import build_dataset
+        dataset = load_dataset(Path(path))
+    else:
+        from kg.build import build_dataset
 
-    return build_dataset(Path(corpus) if corpus is not None else None).dataset
+        dataset = build_dataset(Path(corpus) if corpus is not None else None).dataset
+    if reason:
+        from kg.reasoning import with_inferences
+
+        dataset = with_inferences(dataset)[0]
+    return dataset
 
 
 __all__ = ["__version__", "load"]
