@@ -53,4 +53,11 @@ def load(path: str | Path | None = None, corpus: str | Path | None = None, reaso
     return dataset
 
 
-__all__ = ["__version__", "load"]
+def query(name_or_sparql: str, data: str | Path | None = None, **params: str):  # type: ignore[no-untyped-def]
+    """Run a named query (or any SPARQL) and return its rows; see :func:`kg.querying.query`."""
+    from kg.querying import query as run_query
+
+    return run_query(name_or_sparql, data, None, **params)
+
+
+__all__ = ["__version__", "load", "query"]

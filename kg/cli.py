@@ -19,18 +19,19 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset
+from kg import __version__
 
-from kg import __version__, rdfio
-from kg.build import Summary, build_dataset
-from kg.errors import BuildFailed, InputError
-from kg.reasoning import with_inferences
-from kg.validation import as_json, as_text, as_turtle, load_shapes, validate
+if TYPE_CHECKING:
+    from kg.build import Summary
+
+# Heavy modules (rdflib, pySHACL, owlrl, pyoxigraph) are imported inside the commands that need
+# them, so that a warm 'kg query' starts quickly.
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
-DEFAULT_BUILT = Path("build") / rdfio.TRIG
+DEFAULT_BUILT = Path("build") / "kerman-kg.trig"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,6 +118,55 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a folder of SHACL shapes (*.ttl) to use instead of the project's",
     )
+
+    query_cmd = commands.add_parser(
+        "query",
+        help="run a named query, a .rq file, or SPARQL from standard input",
+        description=(
+            "Run a named query of the library ('kg queries' lists them), a .rq file, or SPARQL read from "
+            "standard input ('-'), over the union of all graphs of the built dataset, its OWL RL inferences "
+            "included. The project's prefixes are pre-bound. Parameters are bound, not pasted: an entity "
+            "parameter takes an IRI, a prefixed name (kgd:kerman-bombings) or a name or alias. The built graph is "
+            "cached (see --data and KG_CACHE_DIR), so only the first run after a change rebuilds it. "
+            "Exit status: 0 answered, 2 bad query, parameter or usage."
+        ),
+    )
+    query_cmd.add_argument("query", metavar="NAME|FILE|-", help="a query name, a .rq file, or - for standard input")
+    query_cmd.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of the query (repeatable), e.g. --param attack='2024 Kerman bombings'",
+    )
+    query_cmd.add_argument(
+        "--format",
+        "-f",
+        default=None,
+        choices=("table", "csv", "tsv", "json", "xml", "markdown", "turtle", "jsonld", "nt"),
+        help="table (default for SELECT/ASK), csv, tsv, json (SPARQL JSON), xml, markdown; "
+        "turtle (default for CONSTRUCT/DESCRIBE), jsonld, nt",
+    )
+    query_cmd.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="query this built dataset file (TriG, N-Quads...) instead of the build of the embedded corpus",
+    )
+    query_cmd.add_argument(
+        "--engine",
+        choices=("oxigraph", "rdflib"),
+        default="oxigraph",
+        help="query engine: oxigraph (default, fast) or rdflib (the reference; slow on joins)",
+    )
+
+    commands.add_parser(
+        "queries",
+        help="list the named queries with their questions and parameters",
+        description="List the named queries of the library (queries/*.rq) and the quality checks (queries/checks/).",
+    )
     return parser
 
 
@@ -130,11 +180,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _build(args, parser)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "query":
+        return _query(args)
+    if args.command == "queries":
+        return _queries()
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
 
 def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kg import rdfio
+    from kg.build import build_dataset
+    from kg.errors import BuildFailed
+    from kg.reasoning import with_inferences
+
     build_time = None
     if args.build_time is not None:
         try:
@@ -164,6 +223,12 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from rdflib import Dataset
+
+    from kg import rdfio
+    from kg.errors import InputError
+    from kg.validation import as_json, as_text, as_turtle, load_shapes, validate
+
     paths = args.paths or [DEFAULT_BUILT]
     if not args.paths and not DEFAULT_BUILT.exists():
         print(
@@ -188,6 +253,76 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         print(as_text(report, args.strict))
     return EXIT_CONFORMS if report.passes(args.strict) else EXIT_VIOLATIONS
+
+
+def _query(args: argparse.Namespace) -> int:
+    from kg.engine import QuerySyntaxError
+    from kg.errors import BuildFailed, InputError
+    from kg.querylib import QueryLibraryError
+
+    params: dict[str, str] = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            print(f"kg query: --param takes NAME=VALUE, not '{item}'", file=sys.stderr)
+            return EXIT_USAGE
+        params[name.strip()] = value
+    source = sys.stdin.read() if args.query == "-" else args.query
+    try:
+        engine = _engine(args)
+        from kg.formats import render
+        from kg.querying import run
+
+        result, prepared = run(engine, source, params)
+        fmt = args.format or ("turtle" if result.kind == "graph" else "table")
+        output = render(result, fmt)
+    except (QueryLibraryError, QuerySyntaxError, ValueError) as error:
+        print(f"kg query: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BuildFailed as failed:
+        for problem in failed.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as bad_input:
+        print(f"error: {bad_input}", file=sys.stderr)
+        return EXIT_USAGE
+    for note in prepared.notes:
+        print(f"note: {note}", file=sys.stderr)
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return EXIT_OK
+
+
+def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    if args.engine == "rdflib":
+        from kg import load
+        from kg.engine import RdflibEngine
+
+        return RdflibEngine(load(args.data) if args.data else load(reason=True))
+    from kg.engine import open_engine
+
+    if args.data is not None and not args.data.is_file():
+        from kg.errors import InputError
+
+        raise InputError(args.data, None, "no such file")
+    return open_engine(args.data)[0]
+
+
+def _queries() -> int:
+    from kg.querylib import library
+
+    queries = library()
+    named = [q for q in queries.values() if not q.is_check]
+    checks = [q for q in queries.values() if q.is_check]
+    width = max(len(q.name) for q in queries.values()) if queries else 10
+    print(f"{len(named)} named queries (kg query NAME [--param NAME=VALUE]...):")
+    for q in named:
+        print(f"  {q.name.ljust(width)}  {q.question}")
+        for p in q.parameters:
+            print(f"  {''.ljust(width)}    --param {p.describe()}: {p.doc}")
+    print(f"\n{len(checks)} quality checks (must return no rows; kg query checks/NAME):")
+    for q in checks:
+        print(f"  checks/{q.name.ljust(width)}  {q.question}")
+    return EXIT_OK
 
 
 def format_summary(summary: Summary, written: list[Path], inferred: int | None = None) -> str:

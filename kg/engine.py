@@ -1,0 +1,274 @@
+"""Running SPARQL: Oxigraph for speed, rdflib as the reference, and a cache of the built graph.
+
+Two engines answer the same queries over the union of all graphs:
+:class:`OxigraphEngine` (pyoxigraph, the default: joins in milliseconds) and
+:class:`RdflibEngine` (rdflib's own engine, the reference a test compares
+against). Both return a :class:`Result` of rdflib terms, so callers never see
+engine types. Parameters are bound from outside (Oxigraph substitutions,
+rdflib initBindings); the project's prefixes are pre-bound.
+
+:func:`open_engine` gives the Oxigraph engine for the built graph without
+rebuilding it each time: the dataset is built (with its inferences) once per
+distinct input and kept as an Oxigraph store in the cache folder
+(``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kerman-kg``, else
+``~/.cache/kerman-kg``), keyed by a digest of every input file and the
+kerman-kg version, so an edited article is rebuilt and an unchanged corpus
+opens in milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from kg import __version__, namespaces, rdfio, resources
+
+PREFIXES = {prefix: str(ns) for prefix, ns in namespaces.PREFIXES.items()}
+_XSD_STRING = str(XSD.string)
+
+
+class QuerySyntaxError(ValueError):
+    """A query the SPARQL parser rejects; the message has the parser's line and column."""
+
+
+@dataclass
+class Result:
+    """A query's answer: rows of rdflib terms (SELECT), a boolean (ASK) or a graph (CONSTRUCT/DESCRIBE)."""
+
+    kind: str
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]]
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+class Engine(Protocol):
+    def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result: ...
+
+    def labels(self) -> list[tuple[URIRef, str]]: ...
+
+
+# ------------------------------------------------------------------------ terms
+
+
+def to_rdflib(term: object) -> Node | None:
+    """An Oxigraph term as the equal rdflib term (plain literals for xsd:string)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the equal Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def normalise(term: Node | None) -> Node | None:
+    """rdflib term with xsd:string literals made plain, so both engines' answers compare equal."""
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == _XSD_STRING:
+        return Literal(str(term))
+    return term
+
+
+LABELS_QUERY = """
+SELECT DISTINCT ?entity ?name WHERE {
+  { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?name }
+  UNION { ?entity <http://www.w3.org/2004/02/skos/core#altLabel> ?name }
+  FILTER(isIRI(?entity))
+}"""
+
+
+# ---------------------------------------------------------------------- engines
+
+
+class OxigraphEngine:
+    """SPARQL over an Oxigraph store, the union of its graphs as the default graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> OxigraphEngine:
+        store = ox.Store()
+        store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result:
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
+        }
+        try:
+            answer = self.store.query(
+                text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=substitutions
+            )
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("ask", [], [], boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in answer]
+            return Result("select", variables, rows)
+        graph = Graph(bind_namespaces="core")
+        namespaces.bind(graph)
+        for triple in answer:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))  # type: ignore[arg-type]
+        return Result("graph", [], [], graph=graph)
+
+    def labels(self) -> list[tuple[URIRef, str]]:
+        rows = self.query(LABELS_QUERY).rows
+        return [(URIRef(str(e)), str(n)) for e, n in rows]
+
+
+class RdflibEngine:
+    """SPARQL with rdflib's own engine over a Dataset whose default graph is the union."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result:
+        from pyparsing import ParseException
+
+        try:
+            answer = self.dataset.query(
+                text,
+                initNs=dict(namespaces.PREFIXES),
+                initBindings=bindings or None,  # type: ignore[arg-type]
+            )
+        except ParseException as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error at {exc.lineno}:{exc.column}: {exc.msg}") from exc
+        if answer.type == "ASK":
+            return Result("ask", [], [], boolean=bool(answer.askAnswer))
+        if answer.type == "SELECT":
+            variables = [str(v) for v in answer.vars or []]
+            rows = [tuple(normalise(row[v]) for v in variables) for row in answer]  # type: ignore[call-overload,index]
+            return Result("select", variables, rows)
+        graph = Graph(bind_namespaces="core")
+        namespaces.bind(graph)
+        for triple in answer:
+            graph.add(triple)  # type: ignore[arg-type]
+        return Result("graph", [], [], graph=graph)
+
+    def labels(self) -> list[tuple[URIRef, str]]:
+        rows = self.query(LABELS_QUERY).rows
+        return [(URIRef(str(e)), str(n)) for e, n in rows]
+
+
+# ------------------------------------------------------------------------ cache
+
+
+def cache_root() -> Path:
+    """Where built stores are kept between runs."""
+    if os.environ.get("KG_CACHE_DIR"):
+        return Path(os.environ["KG_CACHE_DIR"])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "kerman-kg"
+
+
+def inputs_digest(paths: list[Path], salt: str) -> str:
+    """A digest of the files' names and bytes (folders walked in name order) and a salt."""
+    sha = hashlib.sha256(f"{__version__}\n{salt}\n".encode())
+    for root in paths:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            sha.update(str(path.relative_to(root) if root.is_dir() else path.name).encode())
+            sha.update(b"\0")
+            sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def _cached_store(key: str, fill: Callable[[ox.Store], None]) -> tuple[ox.Store, bool]:
+    """Open the cached store called key, creating it with fill(store) first when missing.
+
+    Returns:
+        The store (read-only when it came from the cache) and whether it was a cache hit.
+    """
+    folder = cache_root() / key
+    if (folder / "complete").exists():
+        return ox.Store.read_only(str(folder / "store")), True
+    cache_root().mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=cache_root()))
+    try:
+        store = ox.Store(str(staging / "store"))
+        fill(store)
+        store.flush()
+        del store
+        (staging / "complete").write_text("ok\n", encoding="utf-8")
+        try:
+            staging.rename(folder)
+        except OSError:  # another process finished first: use theirs
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ox.Store.read_only(str(folder / "store")), False
+
+
+def open_engine(
+    data: Path | None = None, corpus: Path | None = None, reason: bool = True
+) -> tuple[OxigraphEngine, bool]:
+    """The Oxigraph engine over a built file, or over the (cached) build of a corpus.
+
+    Args:
+        data: A built dataset file (TriG, N-Quads...) to query as it is.
+        corpus: A corpus folder to build (default: the embedded corpus) when no file is given.
+        reason: Include the OWL 2 RL entailments when building from a corpus.
+
+    Returns:
+        The engine and whether the store came from the cache.
+    """
+    if data is not None:
+        key = "file-" + inputs_digest([data], "file")[:32]
+
+        def fill_from_file(store: ox.Store) -> None:
+            dataset = rdfio.load_dataset(data)
+            store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
+
+        store, hit = _cached_store(key, fill_from_file)
+        return OxigraphEngine(store), hit
+    corpus_dir = corpus or resources.corpus_dir()
+    key = "corpus-" + inputs_digest([corpus_dir, resources.ontology_dir()], f"reason={reason}")[:32]
+
+    def fill_from_corpus(store: ox.Store) -> None:
+        from kg.build import build_dataset
+
+        dataset = build_dataset(corpus_dir).dataset
+        if reason:
+            from kg.reasoning import with_inferences
+
+            dataset = with_inferences(dataset)[0]
+        store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
+
+    store, hit = _cached_store(key, fill_from_corpus)
+    return OxigraphEngine(store), hit

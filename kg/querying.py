@@ -1,0 +1,199 @@
+"""Running named or hand-written queries with parameters, for the command line and for notebooks.
+
+A parameter's value is bound, never pasted into the query. An ``entity``
+parameter takes an IRI (``https://...`` or ``<...>``), a prefixed name
+(``kgd:kerman-bombings``), or a name or alias that is resolved against every
+``rdfs:label`` and ``skos:altLabel`` (case-insensitive, exact matches first,
+then a unique partial match). A name that matches nothing binds an IRI that
+matches nothing, so the answer is empty and a note says why; a name that
+matches several entities equally is an error that lists them.
+
+:func:`query` is the Python API: ``kg.query("casualty-figures")`` returns
+:class:`Rows`, a list of rows with named fields, convertible to a pandas
+DataFrame with :meth:`Rows.to_pandas` when pandas is installed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import namedtuple
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg import namespaces
+from kg.engine import Engine, Result, open_engine
+from kg.querylib import NamedQuery, QueryLibraryError, find, library
+
+UNKNOWN_NS = "urn:x-kerman-kg:unknown:"
+
+
+@dataclass
+class Prepared:
+    """A query ready to run: its text, bound parameters, and notes for the user."""
+
+    text: str
+    bindings: dict[str, Node]
+    notes: list[str] = field(default_factory=list)
+    named: NamedQuery | None = None
+
+
+def expand(value: str) -> URIRef | None:
+    """An IRI written as https://..., <...> or prefix:local; None for anything else."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if text.startswith(("http://", "https://", "urn:")):
+        return URIRef(text)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in namespaces.PREFIXES and " " not in local:
+        return URIRef(str(namespaces.PREFIXES[prefix]) + local)
+    return None
+
+
+def resolve_entity(engine: Engine, value: str, notes: list[str]) -> URIRef:
+    """The IRI a parameter value names (see the module docstring)."""
+    iri = expand(value)
+    if iri is not None:
+        return iri
+    wanted = value.strip().casefold()
+    names = engine.labels()
+    exact = sorted({e for e, n in names if n.casefold() == wanted})
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise QueryLibraryError(f"'{value}' names several entities: {', '.join(map(str, exact))}; give an IRI")
+    partial = sorted({e for e, n in names if wanted in n.casefold()})
+    if len(partial) == 1:
+        label = next(n for e, n in names if e == partial[0] and wanted in n.casefold())
+        notes.append(f"'{value}' taken as {partial[0]} ('{label}')")
+        return partial[0]
+    close = difflib.get_close_matches(value, sorted({n for _, n in names}), n=3, cutoff=0.6)
+    hint = f"; close names: {', '.join(repr(c) for c in close)}" if close else ""
+    if partial:
+        hint = f"; it is part of several names ({len(partial)} entities): give more of the name or an IRI"
+    notes.append(f"no entity is called '{value}', so the answer is empty{hint}")
+    return URIRef(UNKNOWN_NS + value.strip().replace(" ", "_"))
+
+
+def bind(engine: Engine, query: NamedQuery, params: dict[str, str]) -> tuple[dict[str, Node], list[str]]:
+    """The bindings of a named query's parameters: given values, else defaults; unknown names are errors."""
+    for name in params:
+        query.parameter(name)  # raises with the close matches
+    bindings: dict[str, Node] = {}
+    notes: list[str] = []
+    for p in query.parameters:
+        raw = params.get(p.name, p.default)
+        if raw is None:
+            if p.required:
+                raise QueryLibraryError(f"query '{query.name}' needs --param {p.name}=...: {p.doc}")
+            continue
+        if p.kind == "entity":
+            bindings[p.name] = resolve_entity(engine, raw, notes)
+        elif p.kind == "integer":
+            try:
+                bindings[p.name] = Literal(int(raw))
+            except ValueError as exc:
+                raise QueryLibraryError(f"parameter {p.name} must be a whole number, not '{raw}'") from exc
+        else:
+            bindings[p.name] = Literal(raw)
+    return bindings, notes
+
+
+def prepare(engine: Engine, name_or_text: str, params: dict[str, str] | None = None) -> Prepared:
+    """A named query (by name or .rq path) or SPARQL text, with its parameters bound."""
+    params = params or {}
+    candidate = Path(name_or_text)
+    if name_or_text.endswith(".rq") and candidate.is_file():
+        from kg.querylib import parse_header
+
+        try:
+            named = parse_header(candidate)
+        except QueryLibraryError:
+            return Prepared(candidate.read_text(encoding="utf-8"), _free_bindings(params))
+    elif _looks_like_sparql(name_or_text):
+        return Prepared(name_or_text, _free_bindings(params))
+    else:
+        named = find(name_or_text)
+    bindings, notes = bind(engine, named, params)
+    return Prepared(named.text, bindings, notes, named)
+
+
+def _looks_like_sparql(text: str) -> bool:
+    words = text.upper().split()
+    return any(w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") for w in words) or "{" in text
+
+
+def _free_bindings(params: dict[str, str]) -> dict[str, Node]:
+    """Parameters of a hand-written query: IRIs when they look like IRIs, else literals."""
+    return {k: expand(v) or Literal(v) for k, v in params.items()}
+
+
+def run(engine: Engine, name_or_text: str, params: dict[str, str] | None = None) -> tuple[Result, Prepared]:
+    """Prepare and run a query."""
+    prepared = prepare(engine, name_or_text, params)
+    return engine.query(prepared.text, prepared.bindings), prepared
+
+
+# ------------------------------------------------------------------------ Python API
+
+
+class Rows(list):  # type: ignore[type-arg]
+    """A query's rows with named fields; ``.columns``, ``.notes`` and ``.to_pandas()``."""
+
+    columns: list[str]
+    notes: list[str]
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (install the 'pandas' extra)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError("to_pandas() needs pandas: pip install 'kerman-kg[pandas]'") from exc
+        return pd.DataFrame([tuple(r) for r in self], columns=self.columns)
+
+
+def python_value(term: Node | None) -> Any:
+    """An RDF term as a plain Python value: IRIs as strings, literals as their Python value."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+def query(
+    name_or_sparql: str,
+    data: str | Path | None = None,
+    engine: Engine | None = None,
+    **params: str,
+) -> Rows:
+    """Run a named query (or any SPARQL) over the built graph and return its rows.
+
+    Args:
+        name_or_sparql: A query name from ``kg queries``, a ``.rq`` file, or SPARQL text.
+        data: A built dataset file to query instead of the (cached) build of the embedded corpus.
+        engine: An engine to use instead (e.g. :class:`kg.engine.RdflibEngine`).
+        **params: The query's parameters, e.g. ``attack="Kerman"``.
+
+    Example:
+        >>> rows = kg.query("death-toll-range")
+        >>> rows[0].low, rows[0].high
+    """
+    if engine is None:
+        engine, _ = open_engine(Path(data) if data is not None else None)
+    result, prepared = run(engine, name_or_sparql, {k: str(v) for k, v in params.items()})
+    if result.kind != "select":
+        raise QueryLibraryError("kg.query returns rows; run CONSTRUCT, DESCRIBE and ASK queries with the engine")
+    Row = namedtuple("Row", result.variables, rename=True)  # type: ignore[misc]
+    rows = Rows(Row(*(python_value(v) for v in row)) for row in result.rows)
+    rows.columns = list(result.variables)
+    rows.notes = prepared.notes
+    return rows
+
+
+__all__ = ["Rows", "bind", "library", "prepare", "query", "resolve_entity", "run"]
