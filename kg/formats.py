@@ -33,13 +33,23 @@ def _manager() -> NamespaceManager:
     return graph.namespace_manager
 
 
+#: display-only abbreviations for tables, longest namespace first (not valid Turtle: kga:000_x/claim)
+DISPLAY_PREFIXES = sorted(
+    [("kga:", "https://w3id.org/kerman-kg/id/article/")]
+    + [(f"{p}:", str(ns)) for p, ns in namespaces.PREFIXES.items()],
+    key=lambda pair: -len(pair[1]),
+)
+
+
 def short(term: Node | None, manager: NamespaceManager) -> str:
-    """A term for people: a prefixed name where one exists, a literal's text, '' when unbound."""
+    """A term for people: IRIs abbreviated by the project's prefixes, a literal's text, '' when unbound."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        name = manager.normalizeUri(term)
-        return name[1:-1] if name.startswith("<") else name
+        for prefix, namespace in DISPLAY_PREFIXES:
+            if str(term).startswith(namespace) and len(str(term)) > len(namespace):
+                return prefix + str(term)[len(namespace) :]
+        return str(term)
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)

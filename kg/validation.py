@@ -93,12 +93,28 @@ def load_shapes(folder: Path | None = None) -> Graph:
     return shapes
 
 
-def validation_view(dataset: Dataset, ontology: Graph | None = None) -> tuple[Graph, int]:
+def validation_view(dataset: Dataset, ontology: Graph | None = None, reason: bool = True) -> tuple[Graph, int]:
     """The graph that is validated: asserted triples + the ontology + fresh inferences.
+
+    Args:
+        dataset: The data.
+        ontology: The ontology to merge in (default: the project's).
+        reason: Recompute the inferences (the default). With False, the dataset's own
+            inferred graph, if any, is used as it is: for callers that have just computed it.
 
     Returns:
         The view and the number of inferred triples it holds.
     """
+    if not reason:
+        view = Graph(bind_namespaces="core")
+        namespaces.bind(view)
+        inferred = 0
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            view.add((s, p, o))
+            inferred += (g.identifier if isinstance(g, Graph) else g) == INFERRED_GRAPH
+        for triple in ontology if ontology is not None else load_ontology(resources.ontology_dir()):
+            view.add(triple)
+        return view, inferred
     view = asserted_triples(dataset)
     for triple in ontology if ontology is not None else load_ontology(resources.ontology_dir()):
         view.add(triple)
@@ -108,9 +124,13 @@ def validation_view(dataset: Dataset, ontology: Graph | None = None) -> tuple[Gr
     return view, len(inference.graph)
 
 
-def validate(dataset: Dataset, shapes: Graph | None = None, sources: Iterable[str] = ()) -> Report:
-    """Validate a dataset with its inferences against the project's shapes."""
-    view, inferred = validation_view(dataset)
+def validate(dataset: Dataset, shapes: Graph | None = None, sources: Iterable[str] = (), reason: bool = True) -> Report:
+    """Validate a dataset with its inferences against the project's shapes.
+
+    With ``reason=False`` the dataset's own inferred graph is trusted instead of recomputed
+    (see :func:`validation_view`); ``kg validate`` always recomputes.
+    """
+    view, inferred = validation_view(dataset, reason=reason)
     shapes_graph = shapes if shapes is not None else load_shapes()
     _, report_graph, _ = shacl_validate(
         view,

@@ -29,6 +29,14 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Keep kg query's store cache inside the test session, never in the user's home."""
+    folder = tmp_path_factory.mktemp("kg-cache")
+    os.environ["KG_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built() -> BuildResult:
     """The embedded corpus, built once for the whole session."""

@@ -23,8 +23,9 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    counts = [int(line) for line in result.stdout.split()]
-    assert len(counts) == 1 and counts[0] > 1000
+    lines = result.stdout.split("\n")
+    assert int(lines[0]) > 1000
+    assert lines[1].split() == ["80", "103"]
 
 
 def test_readme_sparql_example_answers(dataset: Dataset) -> None:
