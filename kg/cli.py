@@ -10,6 +10,9 @@ on success, 1 when the input has errors (each printed as
 with their inferences against the SHACL shapes. Exit status: 0 when it
 conforms, 1 on violations (or warnings with ``--strict``), 2 for bad input or
 usage.
+
+``kg serve`` serves the built graph over HTTP: a read-only SPARQL endpoint,
+the named queries and linked-data pages (see :mod:`kg.serve`).
 """
 
 from __future__ import annotations
@@ -167,7 +170,97 @@ def _parser() -> argparse.ArgumentParser:
         help="list the named queries with their questions and parameters",
         description="List the named queries of the library (queries/*.rq) and the quality checks (queries/checks/).",
     )
+
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="serve a read-only SPARQL endpoint, the named queries and linked-data pages over HTTP",
+        description=(
+            "Serve the built graph (the cached build of the embedded corpus with its inferences, or --data FILE) "
+            "over HTTP: a SPARQL 1.1 endpoint at /sparql, the named queries at /queries, and a page and RDF "
+            "documents for every IRI the graph mints (/id/..., /graph/..., /ontology answer 303 See Other). "
+            "The endpoint is read-only and makes no outbound requests; every query runs in a worker process "
+            "that is stopped at the time limit, with its memory capped and its answer's size bounded. "
+            "Binds 127.0.0.1 unless --host says otherwise."
+        ),
+    )
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_cmd.add_argument(
+        "--port", type=_port, default=8000, help="port to listen on (default: 8000; 0 picks a free one)"
+    )
+    serve_cmd.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="serve this built dataset file (TriG, N-Quads...) instead of the build of the embedded corpus",
+    )
+    serve_cmd.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="stop any query that runs longer (answer 503; default: 10)",
+    )
+    serve_cmd.add_argument(
+        "--memory-mb",
+        type=_positive_int,
+        default=1024,
+        metavar="MB",
+        help="address-space limit of each query worker (answer 503 beyond it; default: 1024)",
+    )
+    serve_cmd.add_argument(
+        "--max-rows",
+        type=_positive_int,
+        default=10000,
+        metavar="N",
+        help="refuse answers with more rows or triples (answer 413; default: 10000)",
+    )
+    serve_cmd.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=2,
+        metavar="N",
+        help="query worker processes, i.e. queries that run at once (default: 2)",
+    )
+    serve_cmd.add_argument(
+        "--cors",
+        nargs="+",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browser pages from these origins (e.g. http://localhost:3000, or *) to call the server; "
+        "no CORS headers without it",
+    )
     return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
+    return port
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number more than 0, not {text}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _query(args)
     if args.command == "queries":
         return _queries()
+    if args.command == "serve":
+        return _serve(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
@@ -323,6 +418,22 @@ def _queries() -> int:
     for q in checks:
         print(f"  checks/{q.name.ljust(width)}  {q.question}")
     return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kg.serve import ServeOptions, main
+
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        data=args.data,
+        timeout=args.timeout,
+        memory_mb=args.memory_mb,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        cors=tuple(args.cors),
+    )
+    return main(options)
 
 
 def format_summary(summary: Summary, written: list[Path], inferred: int | None = None) -> str:

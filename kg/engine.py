@@ -208,15 +208,15 @@ def inputs_digest(paths: list[Path], salt: str) -> str:
     return sha.hexdigest()
 
 
-def _cached_store(key: str, fill: Callable[[ox.Store], None]) -> tuple[ox.Store, bool]:
-    """Open the cached store called key, creating it with fill(store) first when missing.
+def _cached_store(key: str, fill: Callable[[ox.Store], None]) -> tuple[Path, bool]:
+    """The folder of the cached store called key, creating it with fill(store) first when missing.
 
     Returns:
-        The store (read-only when it came from the cache) and whether it was a cache hit.
+        The store's folder (open it with ``ox.Store.read_only``) and whether it was a cache hit.
     """
     folder = cache_root() / key
     if (folder / "complete").exists():
-        return ox.Store.read_only(str(folder / "store")), True
+        return folder / "store", True
     cache_root().mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=cache_root()))
     try:
@@ -232,7 +232,7 @@ def _cached_store(key: str, fill: Callable[[ox.Store], None]) -> tuple[ox.Store,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return ox.Store.read_only(str(folder / "store")), False
+    return folder / "store", False
 
 
 def open_engine(
@@ -246,7 +246,20 @@ def open_engine(
         reason: Include the OWL 2 RL entailments when building from a corpus.
 
     Returns:
-        The engine and whether the store came from the cache.
+        The engine (over a read-only store) and whether the store came from the cache.
+    """
+    path, hit = store_path(data, corpus, reason)
+    return OxigraphEngine(ox.Store.read_only(str(path))), hit
+
+
+def store_path(data: Path | None = None, corpus: Path | None = None, reason: bool = True) -> tuple[Path, bool]:
+    """The folder of the cached Oxigraph store of a built file or of a corpus, building it first when missing.
+
+    Takes the same arguments as :func:`open_engine`; for processes that open the store themselves
+    (``kg serve``'s query workers).
+
+    Returns:
+        The store's folder and whether it came from the cache.
     """
     if data is not None:
         key = "file-" + inputs_digest([data], "file")[:32]
@@ -255,8 +268,7 @@ def open_engine(
             dataset = rdfio.load_dataset(data)
             store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
 
-        store, hit = _cached_store(key, fill_from_file)
-        return OxigraphEngine(store), hit
+        return _cached_store(key, fill_from_file)
     corpus_dir = corpus or resources.corpus_dir()
     key = "corpus-" + inputs_digest([corpus_dir, resources.ontology_dir()], f"reason={reason}")[:32]
 
@@ -270,5 +282,4 @@ def open_engine(
             dataset = with_inferences(dataset)[0]
         store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
 
-    store, hit = _cached_store(key, fill_from_corpus)
-    return OxigraphEngine(store), hit
+    return _cached_store(key, fill_from_corpus)

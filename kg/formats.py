@@ -129,6 +129,21 @@ def as_tsv(result: Result) -> str:
 
 
 def _tsv_term(term: Node) -> str:
+    """A term on one line; literals always in Turtle's short form, since TSV readers reject long strings."""
+    if isinstance(term, Literal):
+        escaped = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+        if term.language:
+            return f'"{escaped}"@{term.language}'
+        if term.datatype is not None:
+            return f'"{escaped}"^^<{term.datatype}>'
+        return f'"{escaped}"'
     text = term.n3()
     return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 

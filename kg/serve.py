@@ -1,0 +1,727 @@
+"""``kg serve``: a read-only SPARQL 1.1 endpoint over the knowledge graph, with linked-data pages.
+
+The server (Starlette on uvicorn) answers over the Oxigraph store that ``kg
+query`` uses: the cached build of the embedded corpus with its inferences, or
+of a built file given with ``--data`` (see :func:`kg.engine.store_path`). This
+module is the HTTP layer: it reads requests, checks queries, negotiates
+formats and hands every piece of work to the query workers of
+:mod:`kg.workers`; the HTML comes from :mod:`kg.pages`.
+
+URL scheme
+----------
+
+``/``
+    An index page: what the server offers and the named queries. (The browser
+    query page of issue 5 will live here and at ``/sparql``: see
+    :func:`kg.pages.index_page`, :func:`kg.pages.sparql_page` and ``/static/``.)
+``/sparql``
+    The SPARQL 1.1 Protocol: ``GET ?query=``, ``POST`` of a form
+    (``application/x-www-form-urlencoded``, field ``query``) or of the query
+    itself (``application/sparql-query``); ``default-graph-uri`` and
+    ``named-graph-uri`` select the dataset. Without them (and without FROM in
+    the query) the default graph is the union of all graphs, and each graph
+    (``kgg:article/<stem>``, ``kgg:registry``...) is addressable with GRAPH.
+    The project's prefixes are pre-bound. SELECT and ASK answers: SPARQL JSON,
+    SPARQL XML, CSV, TSV; CONSTRUCT and DESCRIBE: Turtle, JSON-LD,
+    N-Triples, RDF/XML; chosen by the Accept header (q-values honoured; the
+    first listed is the default) or by ``format=json|xml|csv|tsv`` /
+    ``format=turtle|jsonld|nt|rdfxml``, which wins over Accept. Nothing fits:
+    406 with the list of what is available.
+``/queries`` and ``/queries/NAME?param=value``
+    The named queries of :mod:`kg.querylib` (JSON for programs, HTML for
+    browsers), and one query's answer, with the same formats plus HTML. An
+    entity parameter takes an IRI, a prefixed name or a name or alias. An
+    unknown query is a 404 with close matches; an unknown parameter a 400.
+``/id/<path>``, ``/graph/<path>``, ``/ontology``
+    Linked data. Every IRI the project mints is
+    ``https://w3id.org/kerman-kg/<path>``; a request for the same path on this
+    server stands for that IRI (``http://HOST:PORT/id/kerman-bombings`` for
+    ``kgd:kerman-bombings``). Such an IRI names a thing (a bombing, a person, a
+    claim), not a document, so, following the W3C note "Cool URIs for the
+    Semantic Web" (the 303 solution, not hash IRIs), the server answers
+    ``303 See Other`` to a document about it, chosen by the Accept header:
+    the HTML page ``/page/<path>`` or the data ``/data/<path>.ttl``
+    (``.jsonld``, ``.nt``, ``.rdf``). A 303 never claims the thing and the
+    document are the same, and each document keeps a URL of its own that
+    can be linked and cached. For ``kgd:`` IRIs ``<path>`` is what follows
+    ``id/``; graphs keep ``graph/...`` and the ontology ``ontology``
+    (``/page/graph/registry``, ``/page/ontology``). Ontology terms are hash
+    IRIs (``kgo:Bombing`` is ``/ontology#Bombing``), so they dereference to
+    the ontology's page, which has an anchor for each term. An IRI the graph
+    says nothing about is a 404.
+``/page/<path>``
+    A resource's page: label, types, aliases, definitions, its statements in
+    both directions with labels, links and the graphs that hold them (links
+    to minted IRIs point at this server), and, for anything drawn from an
+    article, the quoted passages with a link to the article's page. An
+    article's page shows its title, metadata and text; a graph's, what it
+    holds; the ontology's, every term.
+``/data/<path>.<ext>``
+    The triples about a resource (as subject and as object; a graph's
+    contents; the whole ontology), as RDF.
+``/static/``
+    The pages' stylesheet (``kg/static/``).
+``/status``
+    The query workers (how many run, how many are idle) and the limits, as JSON.
+
+Safety
+------
+
+The server is safe to leave running on a workstation:
+
+- Read-only. A SPARQL Update (an ``update=`` field, an
+  ``application/sparql-update`` body, or a query that is an update) is
+  refused with 403 before it reaches the store, and the workers open the store
+  with ``Store.read_only``, so nothing could write to it anyway.
+- No outbound requests, no file reads for clients. Oxigraph would evaluate
+  ``SERVICE`` by making an HTTP request, so any query that uses the keyword
+  is refused with 400 (:func:`inspect_query` reads the query's tokens, so a
+  variable or string that merely contains the word is fine; the workers
+  check again before they run a query). FROM and FROM
+  NAMED only select graphs of the store: ``FROM <file:///etc/passwd>`` is an
+  empty default graph. Answers are written by rdflib without any JSON-LD
+  context, so nothing is fetched.
+- Bounded work. Every query runs in a worker process (:mod:`kg.workers`) that
+  the server kills when it exceeds ``--timeout`` (503 naming the limit; a
+  fresh worker replaces it), with its address space capped at
+  ``--memory-mb`` (503 naming the limit), and answers larger than
+  ``--max-rows`` rows are refused (413 naming the limit). The server awaits
+  workers asynchronously, so a slow query never holds up other requests
+  while another of the ``--workers`` is free. Request bodies are capped at
+  :data:`MAX_BODY` bytes.
+- Errors without internals. A malformed query gets 400 with the parser's
+  message (with its line and column); any unexpected error is logged on the
+  server's standard error and answered with a plain 500 message, never a
+  traceback.
+- Local by default. It binds 127.0.0.1 unless ``--host`` says otherwise, sends
+  no CORS headers unless ``--cors ORIGIN`` is given, and its HTML pages carry
+  a Content-Security-Policy that allows only the server's own stylesheet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import re
+import socket
+import sys
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+from kg import pages
+from kg.workers import (
+    GRAPH_FORMATS,
+    HTML_FORMAT,
+    SELECT_FORMATS,
+    AnswerFormat,
+    Formats,
+    Limits,
+    NamedQueryJob,
+    QueryJob,
+    Reply,
+    ResourceJob,
+    WorkerError,
+    WorkerPool,
+    not_acceptable,
+)
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from kg.querylib import NamedQuery
+
+#: the largest request body (a POSTed query) the server reads
+MAX_BODY = 1024 * 1024
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+HTML_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'",
+}
+COMMON_HEADERS = {"X-Content-Type-Options": "nosniff"}
+READ_ONLY = "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP...) is not accepted"
+NO_SERVICE = (
+    "SERVICE is not allowed: this endpoint makes no requests to other endpoints (federated queries are disabled)"
+)
+
+
+# ---------------------------------------------------------------- reading queries
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+  | (?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:%]|\\.)*)
+  | (?P<word>[^\W\d]\w*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+QUERY_FORMS = {"SELECT": "select", "ASK": "select", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What the tokens of a query say before it is parsed.
+
+    ``kind`` is ``select`` (SELECT, ASK), ``graph`` (CONSTRUCT, DESCRIBE) or None when the first
+    keyword after the prologue is none of them; ``update`` when that keyword starts an update;
+    ``service`` when the keyword SERVICE occurs anywhere; ``dataset`` when FROM does.
+    """
+
+    kind: str | None
+    update: bool
+    service: bool
+    dataset: bool
+
+
+def inspect_query(text: str) -> QueryShape:
+    """Read a query's keywords, skipping comments, strings, IRIs, variables and prefixed names."""
+    words = [m.group("word").upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+    first = next((w for w in words if w not in ("PREFIX", "BASE")), None)
+    return QueryShape(
+        kind=QUERY_FORMS.get(first or ""),
+        update=first in UPDATE_WORDS,
+        service="SERVICE" in words,
+        dataset="FROM" in words,
+    )
+
+
+# ------------------------------------------------------------------- negotiation
+
+
+class BadRequest(Exception):
+    """A request the server refuses; the message goes to the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+
+
+def parse_accept(header: str) -> list[MediaRange]:
+    """The media ranges of an Accept header with their q-values (malformed parts are skipped)."""
+    ranges = []
+    for part in header.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        media = media.lower()
+        if media == "*":
+            media = "*/*"
+        kind, slash, subtype = media.partition("/")
+        if not slash or not kind or not subtype:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value.strip()), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        ranges.append(MediaRange(kind, subtype, q))
+    return ranges
+
+
+def quality(ranges: Sequence[MediaRange], media_type: str, exact: bool = False) -> float:
+    """The q-value the most specific matching range gives a media type (0 when none matches).
+
+    With ``exact``, only a range naming the type itself counts (no ``type/*`` or ``*/*``).
+    """
+    kind, _, subtype = media_type.partition("/")
+    best: tuple[int, float] | None = None
+    for r in ranges:
+        if r.type == kind and r.subtype == subtype:
+            specificity = 2
+        elif exact:
+            continue
+        elif r.type == kind and r.subtype == "*":
+            specificity = 1
+        elif r.type == "*" and r.subtype == "*":
+            specificity = 0
+        else:
+            continue
+        if best is None or specificity > best[0]:
+            best = (specificity, r.q)
+    return best[1] if best else 0.0
+
+
+def choose(accept: str | None, offers: Sequence[AnswerFormat]) -> AnswerFormat | None:
+    """The offer the Accept header prefers (highest q, then the server's order); None when none is acceptable.
+
+    An offer's other media types (``application/json`` for SPARQL JSON, ``application/xml``...) count only
+    when the header names them, never through ``*/*`` or ``type/*``.
+    """
+    if not accept or not accept.strip():
+        return offers[0]
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offers[0]
+    best: AnswerFormat | None = None
+    best_q = 0.0
+    for offer in offers:
+        q = max([quality(ranges, offer.media_type)] + [quality(ranges, alias, exact=True) for alias in offer.aliases])
+        if q > best_q:
+            best, best_q = offer, q
+    return best
+
+
+def _by_keyword(values: Sequence[str], offers: Sequence[AnswerFormat]) -> AnswerFormat | None:
+    for value in values:
+        wanted = value.strip().lower()
+        for offer in offers:
+            if wanted in offer.keywords or wanted in offer.media_types():
+                return offer
+    return None
+
+
+def negotiate(
+    accept: str | None,
+    format_values: Sequence[str],
+    select_offers: Sequence[AnswerFormat] = SELECT_FORMATS,
+    graph_offers: Sequence[AnswerFormat] = GRAPH_FORMATS,
+) -> Formats:
+    """The format of each kind of answer, from ``format=`` values (which win) or the Accept header.
+
+    ``format=json`` and ``format=xml`` mean SPARQL JSON and XML for SELECT and ASK, JSON-LD and
+    RDF/XML for CONSTRUCT and DESCRIBE. A ``format=`` value that names no format at all is a 400.
+    """
+    values = [v for v in format_values if v.strip()]
+    if values:
+        select = _by_keyword(values, select_offers)
+        graph_words = {"json": "jsonld", "xml": "rdfxml"}  # the same words for a graph answer
+        graph = _by_keyword(values, graph_offers) or _by_keyword(
+            [graph_words.get(v.strip().lower(), v) for v in values], graph_offers
+        )
+        if select is None and graph is None:
+            known = sorted({k for f in (*select_offers, *graph_offers) for k in f.keywords[:1]})
+            raise BadRequest(400, f"unknown format '{values[0]}': use format={'|'.join(known)} or an Accept header")
+        asked = "format=" + ",".join(values)
+    else:
+        select, graph = choose(accept, select_offers), choose(accept, graph_offers)
+        asked = f"Accept: {accept}"
+    return Formats(select, graph, tuple(select_offers), tuple(graph_offers), asked)
+
+
+def _prefers_html(request: Request) -> bool:
+    return choose(request.headers.get("accept"), (SELECT_FORMATS[0], HTML_FORMAT)) is HTML_FORMAT
+
+
+# ------------------------------------------------------------------ configuration
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """The command line of ``kg serve``."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data: Path | None = None
+    timeout: float = 10.0
+    memory_mb: int = 1024
+    max_rows: int = 10000
+    workers: int = 2
+    cors: tuple[str, ...] = ()
+    store: Path | None = field(default=None, compare=False)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.timeout, self.memory_mb, self.max_rows)
+
+
+# ------------------------------------------------------------------------ the app
+
+
+def _response(reply: Reply, vary: bool = False) -> Response:
+    from starlette.responses import Response
+
+    headers = dict(COMMON_HEADERS)
+    headers.update(reply.headers)
+    if reply.media_type == "text/html":
+        headers.update(HTML_HEADERS)
+    if vary:
+        headers["Vary"] = "Accept"
+    return Response(reply.body, status_code=reply.status, media_type=_content_type(reply.media_type), headers=headers)
+
+
+def _content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def _text(status: int, message: str) -> Response:
+    return _response(Reply.text(status, message))
+
+
+def _html(body: str) -> Response:
+    return _response(Reply(200, "text/html", body.encode("utf-8")), vary=True)
+
+
+async def _read_body(request: Request) -> bytes:
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BODY:
+        raise BadRequest(413, f"the request body is larger than {MAX_BODY} bytes")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise BadRequest(413, f"the request body is larger than {MAX_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(400, f"the request body is not UTF-8: {exc}") from exc
+
+
+class App:
+    """The request handlers, over one worker pool and the query library."""
+
+    def __init__(self, options: ServeOptions, pool: WorkerPool) -> None:
+        from kg.querylib import library
+
+        self.options = options
+        self.pool = pool
+        self.library: dict[str, NamedQuery] = library()
+
+    # ----------------------------------------------------------------- pages
+
+    async def index(self, request: Request) -> Response:
+        return _html(pages.index_page(self.library))
+
+    async def status(self, request: Request) -> Response:
+        """The workers and limits, as JSON: for health checks (and tests that wait for idle workers)."""
+        from starlette.responses import JSONResponse
+
+        limits = self.options.limits
+        return JSONResponse(
+            {
+                "workers": self.pool.status(),
+                "limits": {"timeout": limits.timeout, "memory_mb": limits.memory_mb, "max_rows": limits.max_rows},
+            },
+            headers=COMMON_HEADERS,
+        )
+
+    # ---------------------------------------------------------------- /sparql
+
+    async def sparql(self, request: Request) -> Response:
+        params: list[tuple[str, str]] = list(request.query_params.multi_items())
+        text: str | None = None
+        if request.method == "POST":
+            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type == "application/sparql-update":
+                return _text(403, READ_ONLY)
+            if content_type == "application/x-www-form-urlencoded":
+                params += parse_qsl(_decode(await _read_body(request)), keep_blank_values=True)
+            elif content_type == "application/sparql-query":
+                text = _decode(await _read_body(request))
+            else:
+                return _text(
+                    415,
+                    "POST a form (application/x-www-form-urlencoded, field 'query') "
+                    "or the query itself (application/sparql-query)",
+                )
+        if any(name == "update" for name, _ in params):
+            return _text(403, READ_ONLY)
+        queries = [value for name, value in params if name == "query"]
+        if text is not None:
+            queries.append(text)
+        if not queries:
+            if request.method == "GET" and _prefers_html(request):
+                return _html(pages.sparql_page())
+            return _text(400, "no query: send ?query=... (GET), a form field 'query' or a sparql-query body (POST)")
+        if len(queries) > 1:
+            return _text(400, "give exactly one query")
+        query = queries[0]
+        shape = inspect_query(query)
+        if shape.update:
+            return _text(403, READ_ONLY)
+        if shape.service:
+            return _text(400, NO_SERVICE)
+        formats = negotiate(request.headers.get("accept"), [v for n, v in params if n == "format"])
+        if shape.kind is not None and formats.for_kind(shape.kind) is None:
+            return _text(406, not_acceptable(shape.kind, formats.offered(shape.kind), formats.asked))
+        default_graphs = tuple(v for n, v in params if n == "default-graph-uri")
+        named_graphs = tuple(v for n, v in params if n == "named-graph-uri")
+        protocol_dataset = bool(default_graphs or named_graphs)
+        job = QueryJob(
+            text=query,
+            formats=formats,
+            union=not protocol_dataset and not shape.dataset,
+            default_graphs=default_graphs if protocol_dataset else None,
+            named_graphs=named_graphs if protocol_dataset else None,
+        )
+        return _response(await self.pool.run(job), vary=True)
+
+    # --------------------------------------------------------------- /queries
+
+    async def queries(self, request: Request) -> Response:
+        from starlette.responses import JSONResponse
+
+        if _prefers_html(request):
+            return _html(pages.queries_page(self.library))
+        listing = [
+            {
+                "name": name,
+                "question": q.question,
+                "url": f"/queries/{name}",
+                "check": q.is_check,
+                "columns": list(q.columns),
+                "example": q.example,
+                "parameters": [
+                    {"name": p.name, "kind": p.kind, "doc": p.doc, "default": p.default, "required": p.required}
+                    for p in q.parameters
+                ],
+            }
+            for name, q in self.library.items()
+        ]
+        return JSONResponse({"queries": listing}, headers={**COMMON_HEADERS, "Vary": "Accept"})
+
+    async def named_query(self, request: Request) -> Response:
+        from kg.querylib import QueryLibraryError
+
+        name = request.path_params["name"]
+        named = self.library.get(name)
+        if named is None:
+            close = difflib.get_close_matches(name, list(self.library), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; /queries lists them"
+            return _text(404, f"unknown query '{name}'{hint}")
+        params: dict[str, str] = {}
+        format_values: list[str] = []
+        for key, value in request.query_params.multi_items():
+            if key == "format":
+                format_values.append(value)
+                continue
+            try:
+                named.parameter(key)
+            except QueryLibraryError as exc:
+                return _text(400, str(exc))
+            if key in params:
+                return _text(400, f"parameter '{key}' is given twice")
+            params[key] = value
+        formats = negotiate(
+            request.headers.get("accept"),
+            format_values,
+            (*SELECT_FORMATS, HTML_FORMAT),
+            (*GRAPH_FORMATS, HTML_FORMAT),
+        )
+        kind = inspect_query(named.text).kind
+        if kind is not None and formats.for_kind(kind) is None:
+            return _text(406, not_acceptable(kind, formats.offered(kind), formats.asked))
+        reply = await self.pool.run(NamedQueryJob(name, tuple(params.items()), formats))
+        return _response(reply, vary=True)
+
+    # ------------------------------------------------------------ linked data
+
+    async def see_other(self, request: Request) -> Response:
+        """303 from a minted IRI's path to its page or data document, by Accept."""
+        from starlette.responses import Response
+
+        iri = pages.BASE + request.url.path.lstrip("/")
+        chosen = choose(request.headers.get("accept"), (HTML_FORMAT, *GRAPH_FORMATS))
+        if chosen is None:
+            offered = ", ".join(f.media_type for f in (HTML_FORMAT, *GRAPH_FORMATS))
+            return _text(406, f"not acceptable: {request.headers.get('accept')}; available: {offered}")
+        found = await self.pool.run(ResourceJob(iri, "exists"))
+        if found.status != 200:
+            return _response(found)
+        location = pages.page_url(iri) if chosen is HTML_FORMAT else pages.data_url(iri, chosen.name)
+        assert location is not None
+        return Response(
+            f"See Other: {location}\n",
+            status_code=303,
+            media_type="text/plain; charset=utf-8",
+            headers={**COMMON_HEADERS, "Location": location, "Vary": "Accept"},
+        )
+
+    async def page(self, request: Request) -> Response:
+        iri = pages.iri_of_document(request.path_params["path"])
+        return _response(await self.pool.run(ResourceJob(iri, "page")))
+
+    async def data(self, request: Request) -> Response:
+        path = request.path_params["path"]
+        stem, dot, extension = path.rpartition(".")
+        by_extension = {ext: fmt for fmt, ext in pages.DATA_EXTENSIONS.items()}
+        if not dot or extension not in by_extension:
+            endings = ", ".join("." + e for e in pages.DATA_EXTENSIONS.values())
+            return _text(404, f"not found: a data document's name ends in {endings}")
+        fmt = next(f for f in GRAPH_FORMATS if f.name == by_extension[extension])
+        iri = pages.iri_of_document(stem)
+        return _response(await self.pool.run(ResourceJob(iri, "data", fmt)))
+
+
+def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlette:
+    """The Starlette application; its lifespan starts the worker pool (unless started already) and stops it."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    if options.store is None:
+        raise ValueError("ServeOptions.store must name the store's folder")
+    if pool is None:
+        pool = WorkerPool(options.store, options.limits, options.workers)
+    app = App(options, pool)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    async def refuse(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, BadRequest):
+            return _text(exc.status, str(exc))
+        import traceback
+
+        print(f"kg serve: internal error:\n{traceback.format_exc()}", file=sys.stderr)
+        return _text(500, "internal error: the server could not answer this request")
+
+    routes = [
+        Route("/", app.index),
+        Route("/status", app.status),
+        Route("/sparql", app.sparql, methods=["GET", "POST"]),
+        Route("/queries", app.queries),
+        Route("/queries/{name:path}", app.named_query),
+        Route("/id/{path:path}", app.see_other),
+        Route("/graph/{path:path}", app.see_other),
+        Route("/ontology", app.see_other),
+        Route("/ontology/{path:path}", app.see_other),
+        Route("/page/{path:path}", app.page),
+        Route("/data/{path:path}", app.data),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    middleware = []
+    if options.cors:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(options.cors),
+                allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+                allow_headers=["Accept", "Content-Type"],
+                expose_headers=["KG-Note"],
+            )
+        )
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={BadRequest: refuse, Exception: refuse},
+    )
+
+
+# ---------------------------------------------------------------------- running
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def run(options: ServeOptions) -> int:
+    """Serve until interrupted; the store must be built (``options.store``). Returns the exit status."""
+    import uvicorn
+
+    try:
+        sock = _bind(options.host, options.port)
+    except OSError as exc:
+        print(f"kg serve: cannot listen on {options.host}:{options.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    url = _url(options.host, sock.getsockname()[1])
+    if options.host not in ("127.0.0.1", "::1", "localhost"):
+        print(
+            f"kg serve: warning: listening on {options.host}, not on the loopback address: "
+            "anyone who can reach this machine can query it",
+            file=sys.stderr,
+        )
+    announcement = (
+        f"kg serve: listening on {url} (SPARQL endpoint {url}sparql; {options.workers} query worker"
+        f"{'s' if options.workers != 1 else ''}, time limit {options.timeout:g} s, memory limit "
+        f"{options.memory_mb} MB per worker, at most {options.max_rows} rows; Ctrl+C stops)"
+    )
+
+    assert options.store is not None
+    pool = WorkerPool(options.store, options.limits, options.workers)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            try:
+                await pool.start()  # before the app's lifespan, to report a failure in one line
+            except WorkerError as exc:
+                print(f"kg serve: {exc}", file=sys.stderr)
+                self.should_exit = True
+                return
+            await super().startup(sockets=sockets)
+            if self.started:
+                print(announcement, flush=True)
+
+    config = uvicorn.Config(
+        create_app(options, pool),
+        log_level="info",
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        server_header=False,
+        proxy_headers=False,
+    )
+    server = Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl+C after its graceful shutdown
+        print("kg serve: stopped", file=sys.stderr)
+    finally:
+        sock.close()
+    return 0 if server.started else 1
+
+
+def main(options: ServeOptions) -> int:
+    """``kg serve``: build or open the store, then serve it."""
+    from kg.engine import store_path
+    from kg.errors import BuildFailed, InputError
+
+    if options.data is not None and not options.data.is_file():
+        print(f"kg serve: no such file: {options.data}", file=sys.stderr)
+        return 2
+    print("kg serve: opening the store (the first run after a change builds it)...", file=sys.stderr, flush=True)
+    try:
+        path, _ = store_path(options.data)
+    except BuildFailed as failed:
+        for problem in failed.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except InputError as bad_input:
+        print(f"error: {bad_input}", file=sys.stderr)
+        return 2
+    from dataclasses import replace
+
+    return run(replace(options, store=path))
+
+
+__all__ = ["ServeOptions", "create_app", "inspect_query", "main", "negotiate", "run"]
