@@ -558,9 +558,12 @@ class ArticleMapper:
         return [str(t)[len(str(KGO)) :] for t in terms]
 
     def _label(self, iri: URIRef) -> str:
-        for entity in list(self.local.values()) + list(self.registry.values()):
+        for entity in self.local.values():  # a handful per article
             if entity.iri == iri:
                 return entity.label
+        slug = str(iri)[len(iris.ENTITY_NS) :] if str(iri).startswith(iris.ENTITY_NS) else None
+        if slug is not None and slug in self.registry and self.registry[slug].iri == iri:
+            return self.registry[slug].label  # by key: a scan of the registry per label made builds quadratic
         if iri == iris.in_article(self.article.id, PUBLISHER):
             return "the article's unnamed publisher"
         return str(iri)
