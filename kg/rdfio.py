@@ -46,47 +46,66 @@ def _sort_key(term: Node) -> tuple[str, str]:
     return (type(term).__name__, term.n3())
 
 
+def _named_graphs(dataset: Dataset) -> list[Graph]:
+    """The dataset's non-empty named graphs, in the order of their names."""
+    return sorted(
+        (g for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier),
+        key=lambda g: str(g.identifier),
+    )
+
+
+def canonical_triples(source: Graph) -> list[tuple[Node, Node, Node]]:
+    """The graph's triples in sorted order, blank nodes labelled from the graph's content."""
+    triples: Graph = source
+    if any(isinstance(term, BNode) for triple in source for term in triple):
+        triples = to_canonical_graph(source)  # blank node labels from content, not from chance
+    return sorted(triples, key=lambda t: tuple(_sort_key(x) for x in t))
+
+
 def canonical_copy(dataset: Dataset) -> Dataset:
     """A copy of the dataset whose graphs and triples were inserted in sorted order."""
     copy = Dataset()
     namespaces.bind(copy)
-    graphs = sorted(
-        (g for g in dataset.graphs() if len(g) and g.identifier != dataset.default_graph.identifier),
-        key=lambda g: str(g.identifier),
-    )
-    for source in graphs:
+    for source in _named_graphs(dataset):
         target = copy.graph(source.identifier)
-        triples = source
-        if any(isinstance(term, BNode) for triple in source for term in triple):
-            triples = to_canonical_graph(source)  # blank node labels from content, not from chance
-        for triple in sorted(triples, key=lambda t: tuple(_sort_key(x) for x in t)):
+        for triple in canonical_triples(source):
             target.add(triple)
     return copy
 
 
+def _graph_of(triples: list[tuple[Node, Node, Node]]) -> Graph:
+    graph = Graph(bind_namespaces="core")
+    namespaces.bind(graph)
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
 def to_nquads(dataset: Dataset) -> bytes:
-    """The dataset as N-Quads, one line per quad, lines sorted."""
-    text = canonical_copy(dataset).serialize(format="nquads", encoding="utf-8")
-    lines = sorted(line for line in text.decode("utf-8").splitlines() if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    """The dataset as N-Quads, one line per quad, lines sorted.
+
+    Each graph is written on its own (as N-Triples with its name added), so no
+    copy of the whole dataset is held in memory at once.
+    """
+    lines: list[str] = []
+    for source in _named_graphs(dataset):
+        name = " " + source.identifier.n3() + " .\n"
+        text = _graph_of(canonical_triples(source)).serialize(format="nt", encoding="utf-8").decode("utf-8")
+        lines.extend(line[: -len(" .")] + name for line in text.splitlines() if line.strip())
+    lines.sort()
+    return "".join(lines).encode("utf-8")
 
 
 def to_trig(dataset: Dataset) -> bytes:
     """The dataset as TriG with the project's prefixes, graphs in IRI order.
 
     rdflib's TriG serializer orders graphs by hash, so each graph is serialized
-    on its own as Turtle (whose subjects and objects rdflib sorts) and the
-    blocks are joined in the order of their names.
+    on its own as Turtle (whose subjects and objects rdflib sorts) from its
+    triples in sorted order, and the blocks are joined in the order of their names.
     """
-    copy = canonical_copy(dataset)
     parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in namespaces.PREFIXES.items()]
-    for source in sorted(copy.graphs(), key=lambda g: str(g.identifier)):
-        if not len(source) or source.identifier == copy.default_graph.identifier:
-            continue
-        graph = Graph(bind_namespaces="core")
-        namespaces.bind(graph)
-        for triple in source:
-            graph.add(triple)
+    for source in _named_graphs(dataset):
+        graph = _graph_of(canonical_triples(source))
         body = graph.serialize(format="turtle")
         lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
         # no re-indenting: a multi-line literal's lines are part of its value

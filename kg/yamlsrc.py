@@ -1,8 +1,12 @@
 """Reading the curator's YAML files with line numbers for every error.
 
 The corpus is hand-written YAML (article metadata, annotations, the entity
-registry). ruamel.yaml's round-trip loader keeps the line of every mapping
-key and list item, so a problem deep in a file is reported at its own line.
+registry). The files are composed with PyYAML's C parser (libyaml), whose
+nodes carry the line they start at, and turned into Python values that keep
+the line of every mapping key and list item, so a problem deep in a file is
+reported at its own line. Plain scalars are resolved by the YAML 1.2 core
+schema (plus dates), not PyYAML's YAML 1.1 rules, so ``no`` stays a string and
+``10:30`` is not a number; a key given twice in one mapping is an error.
 :class:`Node` wraps a loaded value with the file and line it came from and
 offers typed accessors that raise :class:`~kg.errors.InputError`.
 """
@@ -10,16 +14,60 @@ offers typed accessors that raise :class:`~kg.errors.InputError`.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from kg.errors import InputError
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Composes nodes only; scalars are resolved by the YAML 1.2 core schema."""
+
+    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+_TAG = "tag:yaml.org,2002:"
+_CORE_SCHEMA = [
+    ("null", r"^(?:~|null|Null|NULL|)$", list("~nN") + [""]),
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+0123456789."),
+    ),
+    (
+        "timestamp",
+        r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+        r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?)$",
+        list("0123456789"),
+    ),
+]
+for _name, _pattern, _first in _CORE_SCHEMA:
+    _Loader.add_implicit_resolver(_TAG + _name, re.compile(_pattern), _first)
+
+_TIMESTAMPS = yaml.SafeLoader("")  # only its construct_yaml_timestamp is used
+
+
+class LineMap(dict[Any, Any]):
+    """A YAML mapping that remembers the 1-based line of each key."""
+
+    key_lines: dict[Any, int]
+
+
+class LineSeq(list[Any]):
+    """A YAML sequence that remembers the 1-based line of each item."""
+
+    item_lines: list[int]
 
 
 def load_yaml(path: Path) -> Node:
@@ -30,19 +78,80 @@ def load_yaml(path: Path) -> Node:
         raise InputError(path, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise InputError(path, None, f"cannot read: {exc.strerror}") from exc
-    yaml = YAML(typ="rt")
+    loader = _Loader(text)
     try:
-        data = yaml.load(text)
-    except MarkedYAMLError as exc:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "malformed YAML"
         raise InputError(path, line, f"malformed YAML: {problem}") from exc
-    except YAMLError as exc:
+    except yaml.YAMLError as exc:
         raise InputError(path, None, f"malformed YAML: {exc}") from exc
+    finally:
+        loader.dispose()
+    if root is None:
+        raise InputError(path, None, "the file is empty")
+    data = _value(root, path)
     if data is None:
         raise InputError(path, None, "the file is empty")
     return Node(data, path, 1)
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _value(node: yaml.Node, path: Path) -> Any:
+    """The Python value of a composed node: LineMap, LineSeq or a scalar."""
+    if isinstance(node, MappingNode):
+        mapping = LineMap()
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise InputError(path, _line(key_node), "malformed YAML: a mapping key must be a plain value")
+            key = _scalar(key_node, path)
+            if key in mapping:
+                raise InputError(
+                    path,
+                    _line(key_node),
+                    f"duplicate key '{key}' (first given at line {mapping.key_lines[key]})",
+                )
+            mapping[key] = _value(value_node, path)
+            mapping.key_lines[key] = _line(key_node)
+        return mapping
+    if isinstance(node, SequenceNode):
+        items = LineSeq(_value(item, path) for item in node.value)
+        items.item_lines = [_line(item) for item in node.value]
+        return items
+    return _scalar(node, path)
+
+
+def _scalar(node: ScalarNode, path: Path) -> Any:
+    tag, text = node.tag, node.value
+    if tag == _TAG + "str":
+        return text
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return text.lower() == "true"
+    if tag == _TAG + "int":
+        if text.startswith(("0o", "0x")):
+            return int(text, 0)
+        return int(text)
+    if tag == _TAG + "float":
+        lowered = text.lower()
+        if lowered.endswith(".inf"):
+            return -math.inf if lowered.startswith("-") else math.inf
+        if lowered == ".nan":
+            return math.nan
+        return float(text)
+    if tag == _TAG + "timestamp":
+        try:
+            return _TIMESTAMPS.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise InputError(path, _line(node), f"not a valid date: '{text}' ({exc})") from exc
+    raise InputError(path, _line(node), f"unsupported YAML tag '{tag}' on '{text}'")
 
 
 @dataclass(frozen=True)
@@ -100,11 +209,8 @@ class Node:
             yield str(key), Node(self.value[key], self.file, self._key_line(key))
 
     def _key_line(self, key: Any) -> int:
-        if isinstance(self.value, CommentedMap):
-            try:
-                return int(self.value.lc.key(key)[0]) + 1
-            except (KeyError, TypeError):
-                pass
+        if isinstance(self.value, LineMap):
+            return self.value.key_lines.get(key, self.line)
         return self.line
 
     # --------------------------------------------------------------- lists
@@ -114,12 +220,7 @@ class Node:
         if isinstance(self.value, list):
             out = []
             for i, item in enumerate(self.value):
-                line = self.line
-                if isinstance(self.value, CommentedSeq):
-                    try:
-                        line = int(self.value.lc.item(i)[0]) + 1
-                    except (KeyError, TypeError):
-                        pass
+                line = self.value.item_lines[i] if isinstance(self.value, LineSeq) else self.line
                 out.append(Node(item, self.file, line))
             return out
         if isinstance(self.value, dict):
