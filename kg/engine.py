@@ -33,6 +33,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg import __version__, namespaces, rdfio, resources
+from kg.errors import InputError
 
 PREFIXES = {prefix: str(ns) for prefix, ns in namespaces.PREFIXES.items()}
 _XSD_STRING = str(XSD.string)
@@ -252,6 +253,41 @@ def open_engine(
     return OxigraphEngine(ox.Store.read_only(str(path))), hit
 
 
+#: rdflib format name -> Oxigraph's parser, for the formats Oxigraph reads itself (JSON-LD goes through
+#: rdflib, whose context handling the rest of the project uses)
+_OXIGRAPH_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def _load_file(store: ox.Store, path: Path) -> None:
+    """Load a built file into the store as :func:`kg.rdfio.load_dataset` reads it.
+
+    Oxigraph's own streaming parser reads the file when it knows the format (seconds for millions of
+    quads, where rdflib takes minutes and gigabytes); single-graph formats go into a graph named after
+    the file, as rdflib's path does. A file Oxigraph refuses, and JSON-LD, go through rdflib, so a bad
+    file gets the same error (file, line, parser's message) everywhere in ``kg``.
+    """
+    try:
+        fmt = rdfio.rdf_format(path)
+    except ValueError as exc:
+        raise InputError(path, None, str(exc).split(": ", 1)[-1]) from exc
+    oxigraph_format = _OXIGRAPH_FORMATS.get(fmt)
+    if oxigraph_format is not None:
+        graph = None if fmt in {"trig", "nquads"} else ox.NamedNode(path.resolve().as_uri())
+        try:
+            store.bulk_load(path=str(path), format=oxigraph_format, to_graph=graph)
+            return
+        except SyntaxError:
+            store.clear()  # rdflib's parser below reports the error in the project's words
+    dataset = rdfio.load_dataset(path)
+    store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
+
+
 def store_path(data: Path | None = None, corpus: Path | None = None, reason: bool = True) -> tuple[Path, bool]:
     """The folder of the cached Oxigraph store of a built file or of a corpus, building it first when missing.
 
@@ -265,8 +301,7 @@ def store_path(data: Path | None = None, corpus: Path | None = None, reason: boo
         key = "file-" + inputs_digest([data], "file")[:32]
 
         def fill_from_file(store: ox.Store) -> None:
-            dataset = rdfio.load_dataset(data)
-            store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
+            _load_file(store, data)
 
         return _cached_store(key, fill_from_file)
     corpus_dir = corpus or resources.corpus_dir()

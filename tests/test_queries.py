@@ -287,6 +287,33 @@ def test_kg_query_on_a_built_file(tmp_path: Path) -> None:
     result = run_kg("query", "death-toll-range", "--data", str(tmp_path / "kerman-kg.nq"), "--format", "csv")
     same = run_kg("query", "death-toll-range", "--format", "csv")
     assert result.returncode == 0 and result.stdout == same.stdout
+    trig = run_kg("query", "death-toll-range", "--data", str(tmp_path / "kerman-kg.trig"), "--format", "csv")
+    assert trig.returncode == 0 and trig.stdout == same.stdout
+
+
+def test_kg_query_on_a_turtle_file_names_its_graph_after_the_file(tmp_path: Path) -> None:
+    data = tmp_path / "extra.ttl"
+    data.write_text("<https://example.org/a> <https://example.org/b> 1 .\n", encoding="utf-8")
+    sparql = "SELECT ?g WHERE { GRAPH ?g { <https://example.org/a> ?p ?o } }"
+    result = run_kg("query", "-", "--data", str(data), "--format", "csv", stdin=sparql)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [data.resolve().as_uri()]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("bad.trig", "<https://example.org/g> {\n  <https://example.org/a> <https://example.org/b> .\n}\n", 2),
+        ("bad.ttl", "@prefix ex: <https://example.org/> .\nex:a ex:b .\n", 2),
+    ],
+)
+def test_kg_query_on_a_malformed_file_names_file_and_line(tmp_path: Path, name: str, text: str, line: int) -> None:
+    data = tmp_path / name
+    data.write_text(text, encoding="utf-8")
+    result = run_kg("query", "death-toll-range", "--data", str(data))
+    assert result.returncode == 2
+    assert f"{data}:{line}: not valid" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 # ----------------------------------------------------------------------------- Python API and README
