@@ -40,3 +40,12 @@ def test_readme_sparql_example_answers(dataset: Dataset) -> None:
 def test_readme_names_the_two_commands(command: str) -> None:
     shell = "\n".join(blocks("sh"))
     assert command in shell
+
+
+def test_ci_runs_the_readme_commands_as_written() -> None:
+    """.ci/run must run the README's two commands exactly as the README gives them."""
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [block.strip() for block in blocks("sh")[:2]]
+    assert len(commands) == 2 and commands[0].endswith("kg build && kg serve")
+    for command in commands:
+        assert command in ci, f".ci/run does not run the README command: {command}"
