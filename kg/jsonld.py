@@ -89,7 +89,15 @@ FRAME_TERMS: JsonObject = {
 }
 
 #: The properties whose values the framed view shows as the agent's name beside its IRI.
-AGENT_PROPERTIES = ("statedBy", "accuses", "attributesTo", "deniesInvolvementOf", "givenBy", "threatens", "namesPerpetrator")
+AGENT_PROPERTIES = (
+    "statedBy",
+    "accuses",
+    "attributesTo",
+    "deniesInvolvementOf",
+    "givenBy",
+    "threatens",
+    "namesPerpetrator",
+)
 
 
 #: Object properties whose value is an ontology term though the ontology gives them no range that says so.

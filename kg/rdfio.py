@@ -71,20 +71,23 @@ def to_nquads(dataset: Dataset) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def to_trig(dataset: Dataset) -> bytes:
-    """The dataset as TriG with the project's prefixes, graphs in IRI order.
+def to_trig(dataset: Dataset, extra_prefixes: dict[str, str] | None = None) -> bytes:
+    """The dataset as TriG with the project's prefixes (and extra_prefixes, if given), graphs in IRI order.
 
     rdflib's TriG serializer orders graphs by hash, so each graph is serialized
     on its own as Turtle (whose subjects and objects rdflib sorts) and the
     blocks are joined in the order of their names.
     """
     copy = canonical_copy(dataset)
-    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in namespaces.PREFIXES.items()]
+    extra = extra_prefixes or {}
+    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in {**namespaces.PREFIXES, **extra}.items()]
     for source in sorted(copy.graphs(), key=lambda g: str(g.identifier)):
         if not len(source) or source.identifier == copy.default_graph.identifier:
             continue
         graph = Graph(bind_namespaces="core")
         namespaces.bind(graph)
+        for prefix, ns in extra.items():
+            graph.bind(prefix, ns, override=True, replace=True)
         for triple in source:
             graph.add(triple)
         body = graph.serialize(format="turtle")
