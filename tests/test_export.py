@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -339,3 +340,16 @@ def test_exports_are_the_same_bytes_in_another_process(fmt: str, exports: dict[s
 def test_trig_export_is_the_built_file(exports: dict[str, bytes], full: Dataset) -> None:
     assert exports["trig"] == rdfio.to_trig(full)
     assert exports["nquads"] == rdfio.to_nquads(full)
+
+
+def test_readme_export_commands_are_valid(full: Dataset) -> None:
+    from kg.cli import _parser
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    lines = [line for block in blocks for line in block.splitlines() if line.startswith("kg export")]
+    assert len(lines) >= 5
+    for line in lines:
+        args = _parser().parse_args(shlex.split(line)[1:])
+        names = [name for value in args.graph for name in value.split(",")]
+        assert export.select_graphs(full, names, args.with_inferred), line
