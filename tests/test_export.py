@@ -337,6 +337,17 @@ def test_exports_are_the_same_bytes_in_another_process(fmt: str, exports: dict[s
     assert result.stdout == exports[fmt]
 
 
+def test_attack_frame_is_the_same_bytes_in_another_process(full: Dataset, built_file: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "export", "--data", str(built_file), "--frame", "attack"],
+        capture_output=True,
+        env={**os.environ, "PYTHONHASHSEED": "54321"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout == export.export(full, "jsonld", frame="attack")
+
+
 def test_trig_export_is_the_built_file(exports: dict[str, bytes], full: Dataset) -> None:
     assert exports["trig"] == rdfio.to_trig(full)
     assert exports["nquads"] == rdfio.to_nquads(full)
