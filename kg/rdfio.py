@@ -96,16 +96,19 @@ def to_nquads(dataset: Dataset) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def to_trig(dataset: Dataset) -> bytes:
-    """The dataset as TriG with the project's prefixes, graphs in IRI order.
+def to_trig(dataset: Dataset, extra_prefixes: dict[str, str] | None = None) -> bytes:
+    """The dataset as TriG with the project's prefixes (and extra_prefixes, if given), graphs in IRI order.
 
     rdflib's TriG serializer orders graphs by hash, so each graph is serialized
     on its own as Turtle (whose subjects and objects rdflib sorts) from its
     triples in sorted order, and the blocks are joined in the order of their names.
     """
-    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in namespaces.PREFIXES.items()]
+    extra = extra_prefixes or {}
+    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in {**namespaces.PREFIXES, **extra}.items()]
     for source in _named_graphs(dataset):
         graph = _graph_of(canonical_triples(source))
+        for prefix, ns in extra.items():
+            graph.bind(prefix, ns, override=True, replace=True)
         body = graph.serialize(format="turtle")
         lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
         # no re-indenting: a multi-line literal's lines are part of its value

@@ -42,3 +42,8 @@ def shapes_dir() -> Path:
 def queries_dir() -> Path:
     """The folder of named SPARQL queries."""
     return data_root() / "queries"
+
+
+def context_file() -> Path:
+    """The published JSON-LD context, ``kg/context.jsonld`` (generated from the ontology by :mod:`kg.jsonld`)."""
+    return _PACKAGE / "context.jsonld"

@@ -61,6 +61,8 @@ URL scheme
     contents; the whole ontology), as RDF.
 ``/static/``
     The pages' stylesheet (``kg/static/``).
+``/context.jsonld``
+    The JSON-LD context of ``kg export --format jsonld`` (``application/ld+json``).
 ``/status``
     The query workers (how many run, how many are idle) and the limits, as JSON.
 
@@ -400,6 +402,12 @@ class App:
         self.pool = pool
         self.library: dict[str, NamedQuery] = library()
 
+    async def context(self, request: Request) -> Response:
+        """The published JSON-LD context (kg/context.jsonld), for documents that refer to it."""
+        from kg.resources import context_file
+
+        return _response(Reply(200, "application/ld+json", context_file().read_bytes()))
+
     # ----------------------------------------------------------------- pages
 
     async def index(self, request: Request) -> Response:
@@ -599,6 +607,7 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
     routes = [
         Route("/", app.index),
         Route("/status", app.status),
+        Route("/context.jsonld", app.context),
         Route("/sparql", app.sparql, methods=["GET", "POST"]),
         Route("/queries", app.queries),
         Route("/queries/{name:path}", app.named_query),

@@ -22,6 +22,7 @@ def test_wheel_contains_the_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"kg/cli.py", "kg/_data/ontology/kerman-kg.ttl", "kg/_data/corpus/entities.yaml"}
     expected |= {"kg/_data/corpus/wikidata.tsv", "kg/_data/corpus/README.md"}
+    expected.add("kg/context.jsonld")
     for source in sorted((REPO / "corpus" / "articles").iterdir()):
         expected.add(f"kg/_data/corpus/articles/{source.name}")
     for source in sorted((REPO / "ontology" / "modules").iterdir()):
