@@ -47,6 +47,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+#: what an IRIREF may not hold (percent-encoded when an unresolved name brings it in)
+_IRI_UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 #: a local name that needs no escaping in a prefixed name
 _PLAIN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 
@@ -73,7 +75,7 @@ def sparql_term(term: Node) -> str:
             local = iri[len(str(namespace)) :]
             if iri.startswith(str(namespace)) and _PLAIN_LOCAL.match(local):
                 return f"{prefix}:{local}"
-        return f"<{iri}>"
+        return "<" + _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), iri) + ">"
     if isinstance(term, Literal):
         return term.n3()
     raise ValueError(f"a parameter cannot be bound to {term!r}")

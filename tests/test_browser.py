@@ -29,7 +29,7 @@ from test_serve import Server, start
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page
 
-CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = shutil.which(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))  # None when missing
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -50,8 +50,9 @@ def _missing() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the playwright module is not installed (pip install '.[test]')"
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)) and not shutil.which(str(CHROMIUM)):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set KG_CHROMIUM)"
+    if CHROMIUM is None:
+        wanted = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+        return f"no Chromium at {wanted} (apt-get install chromium, or set KG_CHROMIUM)"
     return None
 
 
@@ -66,7 +67,7 @@ def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield launched
         finally:
