@@ -11,9 +11,12 @@ URL scheme
 ----------
 
 ``/``
-    An index page: what the server offers and the named queries. (The browser
-    query page of issue 5 will live here and at ``/sparql``: see
-    :func:`kg.pages.index_page`, :func:`kg.pages.sparql_page` and ``/static/``.)
+    The query page: a SPARQL editor (CodeMirror, vendored in
+    ``kg/static/vendor/``) with the named queries as examples, a results table
+    and downloads (``kg/static/query.js``), then what the server offers and the
+    named queries. A browser that asks for ``/sparql`` without a query gets the
+    same page. Without JavaScript the editor is a plain form that GETs
+    ``/sparql``.
 ``/sparql``
     The SPARQL 1.1 Protocol: ``GET ?query=``, ``POST`` of a form
     (``application/x-www-form-urlencoded``, field ``query``) or of the query
@@ -32,6 +35,11 @@ URL scheme
     browsers), and one query's answer, with the same formats plus HTML. An
     entity parameter takes an IRI, a prefixed name or a name or alias. An
     unknown query is a 404 with close matches; an unknown parameter a 400.
+    ``format=sparql`` (or ``Accept: application/sparql-query``) gives the
+    query's text instead, with its parameters written in as a VALUES block
+    (:mod:`kg.querytext`): the given ones, or with none given the example's
+    of the query's header; the defaults fill the rest. The query page loads
+    its examples this way.
 ``/id/<path>``, ``/graph/<path>``, ``/ontology``
     Linked data. Every IRI the project mints is
     ``https://w3id.org/kerman-kg/<path>``; a request for the same path on this
@@ -60,7 +68,7 @@ URL scheme
     The triples about a resource (as subject and as object; a graph's
     contents; the whole ontology), as RDF.
 ``/static/``
-    The pages' stylesheet (``kg/static/``).
+    The pages' stylesheets and scripts (``kg/static/``).
 ``/context.jsonld``
     The JSON-LD context of ``kg export --format jsonld`` (``application/ld+json``).
 ``/status``
@@ -97,7 +105,8 @@ The server is safe to leave running on a workstation:
   traceback.
 - Local by default. It binds 127.0.0.1 unless ``--host`` says otherwise, sends
   no CORS headers unless ``--cors ORIGIN`` is given, and its HTML pages carry
-  a Content-Security-Policy that allows only the server's own stylesheet.
+  a Content-Security-Policy that allows only the server's own stylesheets,
+  scripts and requests (no inline script or style).
 """
 
 from __future__ import annotations
@@ -118,6 +127,7 @@ from kg.workers import (
     GRAPH_FORMATS,
     HTML_FORMAT,
     SELECT_FORMATS,
+    SPARQL_TEXT,
     AnswerFormat,
     Formats,
     Limits,
@@ -141,7 +151,10 @@ if TYPE_CHECKING:
 MAX_BODY = 1024 * 1024
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 HTML_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
 }
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff"}
 READ_ONLY = "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP...) is not accepted"
@@ -452,7 +465,7 @@ class App:
             queries.append(text)
         if not queries:
             if request.method == "GET" and _prefers_html(request):
-                return _html(pages.sparql_page())
+                return _html(pages.sparql_page(self.library))
             return _text(400, "no query: send ?query=... (GET), a form field 'query' or a sparql-query body (POST)")
         if len(queries) > 1:
             return _text(400, "give exactly one query")
@@ -492,6 +505,7 @@ class App:
                 "check": q.is_check,
                 "columns": list(q.columns),
                 "example": q.example,
+                "sparql": f"/queries/{name}?format=sparql",
                 "parameters": [
                     {"name": p.name, "kind": p.kind, "doc": p.doc, "default": p.default, "required": p.required}
                     for p in q.parameters
@@ -526,12 +540,16 @@ class App:
         formats = negotiate(
             request.headers.get("accept"),
             format_values,
-            (*SELECT_FORMATS, HTML_FORMAT),
-            (*GRAPH_FORMATS, HTML_FORMAT),
+            (*SELECT_FORMATS, HTML_FORMAT, SPARQL_TEXT),
+            (*GRAPH_FORMATS, HTML_FORMAT, SPARQL_TEXT),
         )
         kind = inspect_query(named.text).kind
         if kind is not None and formats.for_kind(kind) is None:
             return _text(406, not_acceptable(kind, formats.offered(kind), formats.asked))
+        if not params and formats.for_kind(kind or "select") is SPARQL_TEXT:
+            from kg.querytext import example_params
+
+            params = example_params(named)  # the text of a bare example runs as its header's example does
         reply = await self.pool.run(NamedQueryJob(name, tuple(params.items()), formats))
         return _response(reply, vary=True)
 

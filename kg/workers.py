@@ -95,6 +95,8 @@ GRAPH_FORMATS = (
 )
 #: answers of named queries and linked-data pages, for browsers
 HTML_FORMAT = AnswerFormat("html", "text/html", ("application/xhtml+xml",), ("html",))
+#: a named query's text with its parameters written in (kg.querytext), for the query page's editor
+SPARQL_TEXT = AnswerFormat("sparql", "application/sparql-query", (), ("sparql", "rq"))
 
 KIND_NAMES = {"select": "a SELECT or ASK answer", "graph": "a CONSTRUCT or DESCRIBE answer"}
 
@@ -237,6 +239,21 @@ def _limited(items: Iterable[Any], limit: int) -> list[Any]:
     return out
 
 
+def _note_headers(notes: list[str]) -> dict[str, str]:
+    """The KG-Note header that carries a named query's notes (ASCII, as headers must be)."""
+    if not notes:
+        return {}
+    return {"KG-Note": " | ".join(notes).encode("ascii", "backslashreplace").decode("ascii")}
+
+
+def _wants_text(formats: Formats, text: str) -> bool:
+    """Whether the client asked for the query's text (SPARQL_TEXT) rather than its answer."""
+    from kg.serve import inspect_query
+
+    chosen = formats.for_kind(inspect_query(text).kind or "select")
+    return chosen is not None and chosen.name == SPARQL_TEXT.name
+
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -323,6 +340,11 @@ class Executor:
         from kg.querying import prepare
 
         prepared = prepare(self.engine, job.name, dict(job.params))
+        if prepared.named is not None and _wants_text(job.formats, prepared.text):
+            from kg.querytext import written_out
+
+            text = written_out(prepared.named, prepared.bindings)
+            return Reply(200, SPARQL_TEXT.media_type, text.encode("utf-8"), _note_headers(prepared.notes))
         substitutions = {self.ox.Variable(k): to_oxigraph(v) for k, v in prepared.bindings.items()}
         answer = self._execute(prepared.text, use_default_graph_as_union=True, substitutions=substitutions)
         named = prepared.named

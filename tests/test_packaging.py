@@ -1,4 +1,4 @@
-"""The wheel ships the ontology, corpus, shapes and queries as package data."""
+"""The wheel ships the ontology, corpus, shapes and queries as package data, and kg serve's static files."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def test_wheel_contains_the_data(tmp_path: Path) -> None:
         expected.add(f"kg/_data/corpus/articles/{source.name}")
     for source in sorted((REPO / "ontology" / "modules").iterdir()):
         expected.add(f"kg/_data/ontology/modules/{source.name}")
+    # the query page of kg serve works offline: its scripts, styles and the vendored editor ship in the wheel
+    static = REPO / "kg" / "static"
+    assets = {f"kg/{path.relative_to(static.parent).as_posix()}" for path in static.rglob("*") if path.is_file()}
+    assert {"kg/static/query.js", "kg/static/vendor/codemirror/lib/codemirror.js"} <= assets
+    assert {"kg/static/vendor/codemirror/LICENSE", "kg/static/vendor/codemirror/mode/sparql/sparql.js"} <= assets
+    expected |= assets
     assert len(expected) > 20
     assert expected <= names, sorted(expected - names)
     assert any(name.endswith("entry_points.txt") for name in names)

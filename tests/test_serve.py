@@ -498,6 +498,37 @@ def test_index_lists_the_named_queries(server: Server) -> None:
     assert server.get("/static/kg.css").status_code == 200
 
 
+def test_query_page_and_named_query_text(server: Server, engine: OxigraphEngine) -> None:
+    """The query page's HTML (its browser side is tests/test_browser.py) and the text it loads as examples."""
+    for path in ("/", "/sparql"):
+        page = server.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert 'id="query-page"' in page.text and '<form id="query-form" method="get" action="/sparql">' in page.text
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self';" in csp and "connect-src 'self';" in csp and "unsafe" not in csp
+        scripts = re.findall(r"<script\b[^>]*>", page.text)
+        assert len(scripts) >= 2 and all(re.search(r'src="/static/[^"]+\.js"', s) for s in scripts), scripts
+        assert 'value="/queries/claims-of-responsibility?format=sparql"' in page.text
+        for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text):
+            assert server.get(asset).status_code == 200, asset
+    listing = {q["name"]: q for q in server.get("/queries").json()["queries"]}
+    assert listing["actor-statements"]["sparql"] == "/queries/actor-statements?format=sparql"
+
+    text = server.get("/queries/actor-statements?format=sparql")  # required actor: the header's example
+    assert text.status_code == 200
+    assert text.headers["content-type"] == "application/sparql-query"
+    assert "VALUES ?actor { kgd:" in text.text
+    rows = server.sparql(text.text, format="json").json()["results"]["bindings"]
+    expected, _ = run(engine, "actor-statements", {"actor": "Ebrahim Raisi"})
+    assert len(rows) == len(expected.rows) > 0
+    given = server.get(
+        "/queries/claims-of-responsibility", params={"attack": "IRGC"}, headers={"Accept": "application/sparql-query"}
+    )
+    assert "VALUES ?attack { kgd:irgc }" in given.text
+    assert server.get("/queries/entity-card?format=sparql").text.startswith("# name: entity-card")
+    assert server.get("/queries/no-such-query?format=sparql").status_code == 404
+
+
 # ---------------------------------------------------------------------- safety
 
 
