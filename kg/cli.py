@@ -284,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from kg import rdfio
+    from kg import describe, rdfio
     from kg.build import build_dataset
     from kg.errors import BuildFailed
     from kg.reasoning import with_inferences
@@ -312,6 +312,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         dataset, inference = with_inferences(dataset)
         inferred = len(inference.graph)
     files = {rdfio.TRIG: rdfio.to_trig(dataset), rdfio.NQUADS: rdfio.to_nquads(dataset)}
+    files[describe.FILE_NAME] = describe.to_turtle(describe.describe(dataset, __version__, files))
     written = rdfio.write_outputs(args.out, files)
     print(format_summary(result.summary, written, inferred))
     return EXIT_OK
