@@ -13,6 +13,9 @@ usage.
 
 ``kg serve`` serves the built graph over HTTP: a read-only SPARQL endpoint,
 the named queries and linked-data pages (see :mod:`kg.serve`).
+
+``kg docs`` writes the ontology's HTML documentation and the core-model
+diagram (see :mod:`kg.ontodoc`).
 """
 
 from __future__ import annotations
@@ -171,6 +174,23 @@ def _parser() -> argparse.ArgumentParser:
         description="List the named queries of the library (queries/*.rq) and the quality checks (queries/checks/).",
     )
 
+    docs_cmd = commands.add_parser(
+        "docs",
+        help="write the ontology's documentation: an HTML page and a diagram of the core model",
+        description=(
+            "Write DIR/ontology.html (every class and property of the ontology with its definition and "
+            "hierarchy, made with pyLODE) and DIR/core-model.dot (a Graphviz diagram of the core model, generated "
+            "from the ontology), rendered to DIR/core-model.svg and .png when Graphviz's dot is installed."
+        ),
+    )
+    docs_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build") / "docs",
+        metavar="DIR",
+        help="folder to write into (default: ./build/docs, created if missing)",
+    )
+
     serve_cmd = commands.add_parser(
         "serve",
         help="serve a read-only SPARQL endpoint, the named queries and linked-data pages over HTTP",
@@ -279,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _queries()
     if args.command == "serve":
         return _serve(args)
+    if args.command == "docs":
+        return _docs(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
@@ -418,6 +440,23 @@ def _queries() -> int:
     print(f"\n{len(checks)} quality checks (must return no rows; kg query checks/NAME):")
     for q in checks:
         print(f"  checks/{q.name.ljust(width)}  {q.question}")
+    return EXIT_OK
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from kg.ontodoc import write_docs
+
+    docs = write_docs(args.out)
+    print("kg docs: wrote")
+    for path in docs.written:
+        print(f"  {path}")
+    if docs.missing:
+        print(
+            "kg docs: Graphviz's dot is not installed, so only the .dot was written, not "
+            + ", ".join(p.name for p in docs.missing)
+            + " (Debian: apt-get install graphviz)",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
