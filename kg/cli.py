@@ -58,9 +58,9 @@ def _parser() -> argparse.ArgumentParser:
             "Read the ontology, the entity registry and every article of the corpus with its metadata "
             "and annotations; check that every quote occurs in its article, every entity, class and "
             "property exists and every date agrees with its wording; then write the dataset to "
-            "DIR/kerman-kg.trig and DIR/kerman-kg.nq and print a summary. The same input gives the same "
-            "bytes. On any input error nothing is written, each error is printed as file:line: message, "
-            "and the exit status is 1."
+            "DIR/kerman-kg.trig and DIR/kerman-kg.nq, its VoID/DCAT description to DIR/void.ttl, and print "
+            "a summary. The same input gives the same bytes. On any input error nothing is written, each "
+            "error is printed as file:line: message, and the exit status is 1."
         ),
     )
     build.add_argument(
