@@ -23,7 +23,10 @@ What it says:
 - counts, per graph and for the whole dataset, taken from the graphs
   themselves, never typed in: ``void:triples``, ``void:entities``,
   ``void:distinctSubjects``, ``void:distinctObjects``, ``void:properties``,
-  ``void:classes``.
+  ``void:classes``; and, for the whole dataset, a ``void:classPartition`` per
+  class (its instances: ``void:entities`` and ``void:distinctSubjects``) and a
+  ``void:propertyPartition`` per property (``void:triples``, distinct subjects
+  and objects).
 
 How things are counted. A graph's ``void:triples`` is its number of triples;
 the dataset's is the sum over its graphs, i.e. its number of quads (a triple
@@ -54,6 +57,7 @@ absolute ``download_base`` when the files are published at a known URL.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -209,6 +213,7 @@ def describe(
             add(ds, VOID.exampleResource, example)
     for vocabulary in _vocabularies(graphs):
         add(ds, VOID.vocabulary, vocabulary)
+    _add_partitions(graph, ds, graphs)
 
     for g in graphs:
         name = URIRef(g.identifier)
@@ -252,6 +257,30 @@ def _add_counts(graph: Graph, subject: URIRef, counts: Counts) -> None:
         (VOID.classes, counts.classes),
     ):
         graph.add((subject, prop, Literal(value, datatype=XSD.integer)))
+
+
+def _add_partitions(graph: Graph, ds: URIRef, graphs: list[Graph]) -> None:
+    """A class partition per class (its instances) and a property partition per property (its triples)."""
+    instances: dict[Node, set[Node]] = defaultdict(set)
+    by_property: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    for g in graphs:
+        for s, p, o in g:
+            by_property[p].append((s, o))
+            if p == RDF.type:
+                instances[o].add(s)
+    for cls, members in instances.items():
+        part = BNode()
+        graph.add((ds, VOID.classPartition, part))
+        graph.add((part, VOID["class"], cls))
+        graph.add((part, VOID.entities, Literal(sum(1 for m in members if is_entity(m)), datatype=XSD.integer)))
+        graph.add((part, VOID.distinctSubjects, Literal(len(members), datatype=XSD.integer)))
+    for prop, pairs in by_property.items():
+        part = BNode()
+        graph.add((ds, VOID.propertyPartition, part))
+        graph.add((part, VOID.property, prop))
+        graph.add((part, VOID.triples, Literal(len(pairs), datatype=XSD.integer)))
+        graph.add((part, VOID.distinctSubjects, Literal(len({s for s, _ in pairs}), datatype=XSD.integer)))
+        graph.add((part, VOID.distinctObjects, Literal(len({o for _, o in pairs}), datatype=XSD.integer)))
 
 
 def _add_build(graph: Graph, ds: URIRef, provenance: Graph) -> None:

@@ -100,6 +100,37 @@ def test_counts_equal_sparql_counts_of_the_built_dataset(built_dataset: Dataset,
     assert totals["entities"] > 500
 
 
+def test_partitions_equal_sparql_counts(built_dataset: Dataset, description: Graph) -> None:
+    def number(node: object) -> int:
+        return int(str(node))
+
+    classes = {}
+    for row in built_dataset.query(
+        f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
+            GRAPH ?g {{ ?s a ?c }}
+            BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), "{ENTITY_NS}"), ?s, ?unbound) AS ?e)
+        }} GROUP BY ?c"""
+    ):
+        classes[row[0]] = (number(row[1]), number(row[2]))
+    described: dict[object, tuple[int, ...]] = {}
+    for part in description.objects(iris.DATASET, VOID.classPartition):
+        counts = (VOID.distinctSubjects, VOID.entities)
+        described[description.value(part, VOID["class"])] = tuple(number(description.value(part, c)) for c in counts)
+    assert described == classes and len(classes) > 50
+
+    properties = {}
+    for row in built_dataset.query(
+        "SELECT ?p (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?ns) (COUNT(DISTINCT ?o) AS ?no) "
+        "WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"
+    ):
+        properties[row[0]] = (number(row[1]), number(row[2]), number(row[3]))
+    described = {}
+    for part in description.objects(iris.DATASET, VOID.propertyPartition):
+        counts = (VOID.triples, VOID.distinctSubjects, VOID.distinctObjects)
+        described[description.value(part, VOID.property)] = tuple(number(description.value(part, c)) for c in counts)
+    assert described == properties and len(properties) > 50
+
+
 def test_the_dataset_and_every_graph_have_title_description_license_and_version(description: Graph) -> None:
     subjects = [iris.DATASET, *description.objects(iris.DATASET, VOID.subset)]
     for subject in subjects:
