@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import OWL, SKOS
 from rdflib.term import Node
 
@@ -199,14 +199,20 @@ def _ontpub() -> type:
     return OntPub  # type: ignore[no-any-return]
 
 
-def html_page(ontology: Graph, diagram: str | None = None) -> str:
+def html_page(ontology: Graph, diagram: str | None = None, version: str | None = None) -> str:
     """The ontology's documentation page: pyLODE's page with our sections added.
 
     Args:
         ontology: The ontology (all its modules in one graph, as :func:`kg.ontology.load_ontology` reads it).
         diagram: The URL of the core-model image, relative to the page; None leaves the image out.
+        version: A release version to show instead of the header's ``owl:versionInfo`` (the version IRI
+            becomes ``https://w3id.org/kerman-kg/ontology/<version>``); None keeps the header's.
     """
-    page = _ontpub()(_for_pylode(ontology), sort_subjects=True).make_html()
+    copy = _for_pylode(ontology)
+    if version is not None:
+        copy.set((iris.ONTOLOGY, OWL.versionInfo, Literal(version)))
+        copy.set((iris.ONTOLOGY, OWL.versionIRI, URIRef(f"{iris.ONTOLOGY}/{version}")))
+    page = _ontpub()(copy, sort_subjects=True).make_html()
     anchor = '<div class="section" id="classes">'
     extra = _extra_sections(ontology, diagram)
     return page.replace(anchor, extra + anchor, 1) if anchor in page else page.replace("</body>", extra + "</body>")
@@ -324,12 +330,13 @@ def render(dot_file: Path, fmt: str, out: Path) -> Path:
 # ---------------------------------------------------------------------------------- all of it
 
 
-def write_docs(out_dir: Path, ontology_dir: Path | None = None) -> Docs:
+def write_docs(out_dir: Path, ontology_dir: Path | None = None, version: str | None = None) -> Docs:
     """Write the ontology's HTML page, the core-model diagram (.dot) and, with Graphviz, its SVG and PNG.
 
     Args:
         out_dir: The folder to write into (created if missing); files already there are replaced.
         ontology_dir: The ontology folder (default: the project's ``ontology/``).
+        version: A release version to stamp on the page (see :func:`html_page`); None keeps the ontology's.
 
     Returns:
         The files written, and the images not rendered because ``dot`` is missing.
@@ -348,7 +355,7 @@ def write_docs(out_dir: Path, ontology_dir: Path | None = None) -> Docs:
             docs.written.append(render(dot_file, fmt, image))
     diagram = f"{DIAGRAM_STEM}.svg" if not docs.missing else None
     page = out_dir / HTML_NAME
-    page.write_text(html_page(ontology, diagram), encoding="utf-8")
+    page.write_text(html_page(ontology, diagram, version), encoding="utf-8")
     docs.written.insert(0, page)
     return docs
 

@@ -109,3 +109,12 @@ def test_kg_docs_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["docs", "--out", str(tmp_path / "docs")]) == 0
     assert (tmp_path / "docs" / ontodoc.HTML_NAME).is_file()
     assert str(tmp_path / "docs" / "core-model.dot") in capsys.readouterr().out
+
+
+def test_a_version_can_be_stamped_on_the_page(ontology: Graph) -> None:
+    page = ontodoc.html_page(ontology, version="2.0.0")
+    assert "https://w3id.org/kerman-kg/ontology/2.0.0" in page and "0.1.0" not in page_text_of(page)
+
+
+def page_text_of(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
