@@ -17,6 +17,8 @@ the named queries and linked-data pages (see :mod:`kg.serve`).
 ``kg export`` writes the dataset, or some of its graphs, as TriG, N-Quads,
 JSON-LD, Turtle, N-Triples or RDF/XML (see :mod:`kg.export`). Exit status: 0
 written, 1 bad input data, 2 unknown graph, format or usage (nothing written).
+``kg docs`` writes the ontology's HTML documentation and the core-model
+diagram (see :mod:`kg.ontodoc`).
 """
 
 from __future__ import annotations
@@ -59,9 +61,9 @@ def _parser() -> argparse.ArgumentParser:
             "Read the ontology, the entity registry and every article of the corpus with its metadata "
             "and annotations; check that every quote occurs in its article, every entity, class and "
             "property exists and every date agrees with its wording; then write the dataset to "
-            "DIR/kerman-kg.trig and DIR/kerman-kg.nq and print a summary. The same input gives the same "
-            "bytes. On any input error nothing is written, each error is printed as file:line: message, "
-            "and the exit status is 1."
+            "DIR/kerman-kg.trig and DIR/kerman-kg.nq, its VoID/DCAT description to DIR/void.ttl, and print "
+            "a summary. The same input gives the same bytes. On any input error nothing is written, each "
+            "error is printed as file:line: message, and the exit status is 1."
         ),
     )
     build.add_argument(
@@ -173,6 +175,23 @@ def _parser() -> argparse.ArgumentParser:
         "queries",
         help="list the named queries with their questions and parameters",
         description="List the named queries of the library (queries/*.rq) and the quality checks (queries/checks/).",
+    )
+
+    docs_cmd = commands.add_parser(
+        "docs",
+        help="write the ontology's documentation: an HTML page and a diagram of the core model",
+        description=(
+            "Write DIR/ontology.html (every class and property of the ontology with its definition and "
+            "hierarchy, made with pyLODE) and DIR/core-model.dot (a Graphviz diagram of the core model, generated "
+            "from the ontology), rendered to DIR/core-model.svg and .png when Graphviz's dot is installed."
+        ),
+    )
+    docs_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build") / "docs",
+        metavar="DIR",
+        help="folder to write into (default: ./build/docs, created if missing)",
     )
 
     serve_cmd = commands.add_parser(
@@ -350,12 +369,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "docs":
+        return _docs(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
 
 def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from kg import rdfio
+    from kg import describe, rdfio
     from kg.build import build_dataset
     from kg.errors import BuildFailed
     from kg.reasoning import with_inferences
@@ -383,6 +404,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         dataset, inference = with_inferences(dataset)
         inferred = len(inference.graph)
     files = {rdfio.TRIG: rdfio.to_trig(dataset), rdfio.NQUADS: rdfio.to_nquads(dataset)}
+    files[describe.FILE_NAME] = describe.to_turtle(describe.describe(dataset, __version__, files))
     written = rdfio.write_outputs(args.out, files)
     print(format_summary(result.summary, written, inferred))
     return EXIT_OK
@@ -488,6 +510,23 @@ def _queries() -> int:
     print(f"\n{len(checks)} quality checks (must return no rows; kg query checks/NAME):")
     for q in checks:
         print(f"  checks/{q.name.ljust(width)}  {q.question}")
+    return EXIT_OK
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from kg.ontodoc import write_docs
+
+    docs = write_docs(args.out)
+    print("kg docs: wrote")
+    for path in docs.written:
+        print(f"  {path}")
+    if docs.missing:
+        print(
+            "kg docs: Graphviz's dot is not installed, so only the .dot was written, not "
+            + ", ".join(p.name for p in docs.missing)
+            + " (Debian: apt-get install graphviz)",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

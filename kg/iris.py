@@ -57,3 +57,12 @@ BACKGROUND_GRAPH = URIRef(GRAPH_NS + "background")
 ONTOLOGY_GRAPH = URIRef(GRAPH_NS + "ontology")
 PROVENANCE_GRAPH = URIRef(GRAPH_NS + "provenance")
 BUILD_ACTIVITY_NS = BASE + "id/build/"
+#: the dataset as a whole, as its VoID/DCAT description (kg.describe) names it
+DATASET = URIRef(ENTITY_NS + "dataset")
+#: the SPARQL endpoint serving the dataset: the path ``kg serve`` answers at, under the base like every other IRI
+SPARQL_ENDPOINT = URIRef(BASE + "sparql")
+
+
+def distribution(file_name: str) -> URIRef:
+    """The IRI of a downloadable file of the dataset (a DCAT distribution), e.g. ``kerman-kg.trig``."""
+    return URIRef(f"{ENTITY_NS}dataset/{file_name}")

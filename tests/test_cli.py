@@ -38,7 +38,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
 
 def test_build_writes_trig_and_nquads(two_builds: tuple[Path, Path, str]) -> None:
     first, _, _ = two_builds
-    assert sorted(p.name for p in first.iterdir()) == ["kerman-kg.nq", "kerman-kg.trig"]
+    assert sorted(p.name for p in first.iterdir()) == ["kerman-kg.nq", "kerman-kg.trig", "void.ttl"]
     from rdflib import Dataset
     from rdflib.compare import isomorphic
 
@@ -54,7 +54,7 @@ def test_build_writes_trig_and_nquads(two_builds: tuple[Path, Path, str]) -> Non
 
 def test_build_is_deterministic(two_builds: tuple[Path, Path, str]) -> None:
     first, second, _ = two_builds
-    for name in ("kerman-kg.trig", "kerman-kg.nq"):
+    for name in ("kerman-kg.trig", "kerman-kg.nq", "void.ttl"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
