@@ -27,6 +27,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+from rdflib.term import Node
 
 from kg import __version__, iris, namespaces, resources
 from kg.annotations import ArticleMapper
@@ -236,17 +237,24 @@ def _summarise(dataset: Dataset, articles: list[Article], registry: dict[str, En
     summary.graphs = len(graphs)
     summary.triples = sum(len(g) for g in graphs)
     summary.entities = len(registry) + summary.article_local_entities
-    for a in articles:
-        g = dataset.graph(iris.article_graph(a.id))
-        for node, cls in g.subject_objects(RDF.type):
-            name = str(cls)[len(str(KGO)) :] if str(cls).startswith(str(KGO)) else None
-            if name is None:
-                continue
-            if cls == KGO.Assertion:
-                summary.assertions += 1
-            elif cls == KGO.Quote:
-                summary.quotes += 1
-            elif name in {"DeathToll", "InjuryFigure", "CombinedCasualtyFigure"}:
-                summary.casualty_reports += 1
-            elif (node, KGO.statedBy, None) in g:
-                summary.statements_by_type[name] += 1
+    article_graphs = {iris.article_graph(a.id) for a in articles}
+    graphs_by_name: dict[Node, Graph] = {}
+    # one pass over the typing triples of the whole dataset: rdflib's memory store answers a pattern
+    # with a predicate on one graph by scanning that predicate in every graph, so asking graph by
+    # graph would take time quadratic in the number of articles
+    for node, _, cls, context in dataset.quads((None, RDF.type, None, None)):
+        graph_name = getattr(context, "identifier", context)
+        if graph_name not in article_graphs:
+            continue
+        g = graphs_by_name.setdefault(graph_name, dataset.graph(graph_name))
+        name = str(cls)[len(str(KGO)) :] if str(cls).startswith(str(KGO)) else None
+        if name is None:
+            continue
+        if cls == KGO.Assertion:
+            summary.assertions += 1
+        elif cls == KGO.Quote:
+            summary.quotes += 1
+        elif name in {"DeathToll", "InjuryFigure", "CombinedCasualtyFigure"}:
+            summary.casualty_reports += 1
+        elif (node, KGO.statedBy, None) in g:
+            summary.statements_by_type[name] += 1
