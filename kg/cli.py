@@ -17,8 +17,14 @@ the named queries and linked-data pages (see :mod:`kg.serve`).
 ``kg export`` writes the dataset, or some of its graphs, as TriG, N-Quads,
 JSON-LD, Turtle, N-Triples or RDF/XML (see :mod:`kg.export`). Exit status: 0
 written, 1 bad input data, 2 unknown graph, format or usage (nothing written).
+
 ``kg docs`` writes the ontology's HTML documentation and the core-model
 diagram (see :mod:`kg.ontodoc`).
+
+``kg publish DIR`` writes the whole publication into one folder, with a
+version stamped into the ontology and the dataset description (see
+:mod:`kg.publish`). Exit status: 0 written, 1 bad input data, 2 bad version,
+destination or usage (nothing written).
 """
 
 from __future__ import annotations
@@ -192,6 +198,43 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("build") / "docs",
         metavar="DIR",
         help="folder to write into (default: ./build/docs, created if missing)",
+    )
+
+    publish_cmd = commands.add_parser(
+        "publish",
+        help="write the whole publication into one folder: every export format, the JSON-LD context, the "
+        "dataset description, the ontology with its docs, the shapes and the queries",
+        description=(
+            "Write into DIR everything a release attaches: the dataset as TriG, N-Quads and JSON-LD (every named "
+            "graph, the inferred one included) and as Turtle, N-Triples and RDF/XML (the union of the asserted "
+            "graphs), the framed view per attack, the JSON-LD context, the VoID/DCAT description (void.ttl) with "
+            "every file's size and SHA-256, the ontology merged into one file (Turtle and RDF/XML) with its HTML "
+            "documentation and core-model diagram, the SHACL shapes and the named queries. The version is stamped "
+            "into the ontology's owl:versionIRI and owl:versionInfo and into the dataset description. DIR must "
+            "not exist, be empty, or hold an earlier publication, which is replaced as a whole; the folder is "
+            "written beside DIR and renamed into place only when complete. Exit status: 0 written, 1 bad input "
+            "data, 2 bad version, destination or usage (nothing written)."
+        ),
+    )
+    publish_cmd.add_argument("dir", type=Path, metavar="DIR", help="the folder to write (e.g. dist/)")
+    publish_cmd.add_argument(
+        "--version",
+        default=None,
+        help=f"the release version to stamp (default: the package's, {__version__}); letters, digits and . + _ -",
+    )
+    publish_cmd.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="publish this built dataset file (TriG, N-Quads...) instead of the build of the embedded corpus",
+    )
+    publish_cmd.add_argument(
+        "--download-base",
+        default="",
+        metavar="URL",
+        help="the URL the folder will be served from (ending in /), for absolute download links in void.ttl "
+        "(default: links relative to void.ttl)",
     )
 
     serve_cmd = commands.add_parser(
@@ -371,6 +414,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(args)
     if args.command == "docs":
         return _docs(args)
+    if args.command == "publish":
+        return _publish(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
@@ -524,6 +569,36 @@ def _docs(args: argparse.Namespace) -> int:
         print(
             "kg docs: Graphviz's dot is not installed, so only the .dot was written, not "
             + ", ".join(p.name for p in docs.missing)
+            + " (Debian: apt-get install graphviz)",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from kg.errors import BuildFailed, InputError
+    from kg.export import ExportError
+    from kg.publish import PublishError, publish
+
+    try:
+        publication = publish(args.dir, args.version, args.data, args.download_base)
+    except (PublishError, ExportError) as refused:
+        print(f"kg publish: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    except BuildFailed as failed:
+        for problem in failed.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except InputError as bad_input:
+        print(f"error: {bad_input}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"kg publish: wrote version {publication.version} to {publication.folder} ({len(publication.files)} files)")
+    for path in publication.files:
+        print(f"  {path}")
+    if publication.missing:
+        print(
+            "kg publish: Graphviz's dot is not installed, so the diagram was not rendered: "
+            + ", ".join(publication.missing)
             + " (Debian: apt-get install graphviz)",
             file=sys.stderr,
         )

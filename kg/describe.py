@@ -83,6 +83,8 @@ MEDIA_TYPES: dict[str, tuple[str, URIRef]] = {
     ".nq": ("application/n-quads", URIRef("http://www.w3.org/ns/formats/N-Quads")),
     ".ttl": ("text/turtle", URIRef("http://www.w3.org/ns/formats/Turtle")),
     ".nt": ("application/n-triples", URIRef("http://www.w3.org/ns/formats/N-Triples")),
+    ".jsonld": ("application/ld+json", URIRef("http://www.w3.org/ns/formats/JSON-LD")),
+    ".rdf": ("application/rdf+xml", URIRef("http://www.w3.org/ns/formats/RDF_XML")),
 }
 #: resources worth a first look, listed as ``void:exampleResource`` when the dataset describes them
 EXAMPLE_RESOURCES = (KGD["kerman-bombings"], KGD["islamic-state"])
@@ -159,6 +161,7 @@ def describe(
     distributions: Mapping[str, bytes] | None = None,
     download_base: str = "",
     sparql_endpoint: URIRef = iris.SPARQL_ENDPOINT,
+    titles: Mapping[str, str] | None = None,
 ) -> Graph:
     """The VoID and DCAT description of a built dataset.
 
@@ -175,6 +178,8 @@ def describe(
             ``https://w3id.org/kerman-kg/sparql``, follows the project's IRI scheme: every IRI under
             ``https://w3id.org/kerman-kg/`` stands for the same path on the server, and ``kg serve`` answers
             SPARQL at ``/sparql``.
+        titles: File name -> what the file holds, for distributions that are not the whole dataset
+            (default: "the whole dataset as <media type>").
 
     Returns:
         A new graph with the project's prefixes bound; the dataset is not changed.
@@ -238,7 +243,7 @@ def describe(
         add(name, DCTERMS.isPartOf, ds)
         _add_counts(graph, name, count(g))
 
-    _add_distributions(graph, ds, distributions or {}, download_base)
+    _add_distributions(graph, ds, distributions or {}, download_base, titles or {})
     add(sparql_endpoint, RDF.type, DCAT.DataService)
     add(sparql_endpoint, DCTERMS.title, Literal("SPARQL endpoint of kerman-kg (kg serve)", lang="en"))
     add(sparql_endpoint, DCAT.endpointURL, sparql_endpoint)
@@ -342,7 +347,9 @@ def _vocabularies(graphs: list[Graph]) -> list[URIRef]:
     return [URIRef(ns) for ns in sorted(found)]
 
 
-def _add_distributions(graph: Graph, ds: URIRef, files: Mapping[str, bytes], download_base: str) -> None:
+def _add_distributions(
+    graph: Graph, ds: URIRef, files: Mapping[str, bytes], download_base: str, titles: Mapping[str, str]
+) -> None:
     for name in sorted(files):
         suffix = name[name.rfind(".") :].lower()
         if suffix not in MEDIA_TYPES:
@@ -355,7 +362,8 @@ def _add_distributions(graph: Graph, ds: URIRef, files: Mapping[str, bytes], dow
         graph.add((ds, VOID.dataDump, url))
         graph.add((ds, VOID.feature, format_iri))
         graph.add((dist, RDF.type, DCAT.Distribution))
-        graph.add((dist, DCTERMS.title, Literal(f"{name}: the whole dataset as {media_type}", lang="en")))
+        title = titles.get(name, f"the whole dataset as {media_type}")
+        graph.add((dist, DCTERMS.title, Literal(f"{name}: {title}", lang="en")))
         graph.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + media_type)))
         graph.add((dist, DCTERMS.format, format_iri))
         graph.add((dist, DCAT.downloadURL, url))
