@@ -16,7 +16,7 @@ of synthetic corpora given with ``--data LABEL=FILE``, for example the
 
 All are wall-clock times from ``time.perf_counter``.
 
-Usage: ``python bench/queries.py [--data LABEL=FILE]... [--no-real] [--repeat 3] [--json FILE]``
+Usage: ``python bench/queries.py [--data LABEL=FILE]... [--no-real] [--repeat 3] [--timeout 600] [--json FILE]``
 """
 
 from __future__ import annotations
@@ -67,32 +67,40 @@ def params_for(query: NamedQuery, synthetic: bool) -> dict[str, str]:
     return renamed
 
 
-def kg_query(name: str, data: Path, params: dict[str, str]) -> float:
-    """Seconds for one `kg query` process (the cache folder comes from KG_CACHE_DIR)."""
+def kg_query(name: str, data: Path, params: dict[str, str], timeout: float | None = None) -> float | None:
+    """Seconds for one `kg query` process (the cache folder comes from KG_CACHE_DIR); None past the timeout."""
     args = [sys.executable, "-m", "kg", "query", name, "--data", str(data)]
     for key, value in params.items():
         args += ["--param", f"{key}={value}"]
     start = time.perf_counter()
-    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    try:
+        result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"{name}: {result.stderr.strip()}")
     return elapsed
 
 
-def measure(label: str, data: Path, synthetic: bool, repeat: int) -> list[dict[str, object]]:
+def measure(label: str, data: Path, synthetic: bool, repeat: int, timeout: float) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     named = [q for q in library().values() if not q.is_check]
     with tempfile.TemporaryDirectory(prefix="kg-cache-") as cache:
         os.environ["KG_CACHE_DIR"] = cache
         load = kg_query("articles", data, {})
+        assert load is not None
         print(f"{label}: load into a new store and answer 'articles': {load:.2f} s", flush=True)
         rows.append({"dataset": label, "query": "(load)", "cold_s": round(load, 3), "warm_s": None})
         engine, hit = open_engine(data)
         assert hit, "the store should be in the cache after the first query"
         for query in sorted(named, key=lambda q: q.name):
             params = params_for(query, synthetic)
-            cold = kg_query(query.name, data, params)
+            cold = kg_query(query.name, data, params, timeout)
+            if cold is None:  # the warm run would take as long: record the limit instead
+                rows.append({"dataset": label, "query": query.name, "cold_s": f">{timeout:g}", "warm_s": None})
+                print(f"{label:<18} {query.name:<26} cold > {timeout:g} s (stopped; warm not run)", flush=True)
+                continue
             times = []
             for _ in range(repeat):
                 start = time.perf_counter()
@@ -127,6 +135,9 @@ def main() -> None:
     )
     parser.add_argument("--no-real", action="store_true", help="skip the real corpus")
     parser.add_argument("--repeat", type=int, default=3, help="warm runs per query (median printed)")
+    parser.add_argument(
+        "--timeout", type=float, default=600.0, help="stop a cold `kg query` after this many seconds (default: 600)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args()
     rows: list[dict[str, object]] = []
@@ -135,10 +146,10 @@ def main() -> None:
             subprocess.run(
                 [sys.executable, "-m", "kg", "build", "--out", tmp], check=True, capture_output=True, cwd=ROOT
             )
-            rows += measure("real (5 articles)", Path(tmp) / "kerman-kg.nq", False, args.repeat)
+            rows += measure("real (5 articles)", Path(tmp) / "kerman-kg.nq", False, args.repeat, args.timeout)
     for item in args.data:
         label, _, path = item.partition("=")
-        rows += measure(label, Path(path), True, args.repeat)
+        rows += measure(label, Path(path), True, args.repeat, args.timeout)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 
