@@ -5,7 +5,7 @@ given with ``--data LABEL=FILE``, for example the 5,000-article synthetic
 corpus built with ``kg build --no-reason``) it starts a real ``kg serve`` on a
 free loopback port, waits for its announcement, and then, for every named
 query in turn, sends ``--requests`` requests for ``/queries/NAME`` (SPARQL
-JSON results) from ``--clients`` concurrent clients, each with its own
+JSON results, or Turtle for a CONSTRUCT) from ``--clients`` concurrent clients, each with its own
 keep-alive HTTP connection. One unmeasured request per query comes first.
 
 Per query it prints the number of answers by status, the 50th, 95th and 99th
@@ -46,7 +46,8 @@ from bench.queries import params_for  # noqa: E402
 from kg.querylib import NamedQuery, library  # noqa: E402
 
 ANNOUNCEMENT = re.compile(r"listening on (http://\S+?)/? ")
-JSON_RESULTS = "application/sparql-results+json"
+#: SELECT/ASK answers as SPARQL JSON; CONSTRUCT/DESCRIBE (entity-card) as Turtle
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 
 
 @contextmanager
@@ -108,7 +109,7 @@ def batch(url: str, path: str, clients: int, requests: int) -> tuple[list[float]
                 except queue.Empty:
                     return
                 start = time.perf_counter()
-                conn.request("GET", path, headers={"Accept": JSON_RESULTS})
+                conn.request("GET", path, headers={"Accept": ACCEPT})
                 response = conn.getresponse()
                 response.read()
                 elapsed = time.perf_counter() - start
