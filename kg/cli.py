@@ -513,8 +513,7 @@ def _query(args: argparse.Namespace) -> int:
         print(f"kg query: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BuildFailed as failed:
-        for problem in failed.errors:
-            print(f"error: {problem}", file=sys.stderr)
+        _report_input_errors(failed.errors)
         return EXIT_INPUT
     except InputError as bad_input:
         print(f"error: {bad_input}", file=sys.stderr)
@@ -586,8 +585,7 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"kg publish: {refused}", file=sys.stderr)
         return EXIT_USAGE
     except BuildFailed as failed:
-        for problem in failed.errors:
-            print(f"error: {problem}", file=sys.stderr)
+        _report_input_errors(failed.errors)
         return EXIT_INPUT
     except InputError as bad_input:
         print(f"error: {bad_input}", file=sys.stderr)
@@ -637,8 +635,7 @@ def _export(args: argparse.Namespace) -> int:
         print(f"kg export: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BuildFailed as failed:
-        for problem in failed.errors:
-            print(f"error: {problem}", file=sys.stderr)
+        _report_input_errors(failed.errors)
         return EXIT_INPUT
     except InputError as bad_input:
         print(f"error: {bad_input}", file=sys.stderr)
@@ -651,6 +648,12 @@ def _export(args: argparse.Namespace) -> int:
     else:
         export.write_export(args.out, data)
     return EXIT_OK
+
+
+def _report_input_errors(problems: Sequence[object]) -> None:
+    """Print each input problem (``file:line: message``) on standard error."""
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
 
 
 def format_summary(summary: Summary, written: list[Path], inferred: int | None = None) -> str:
