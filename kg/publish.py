@@ -33,7 +33,6 @@ folder of anything else.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -44,7 +43,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-from kg import __version__, iris, namespaces, resources
+from kg import __version__, iris, namespaces, rdfio, resources
 from kg.errors import InputError
 
 #: The first line of the README of a publication: marks a folder kg publish may replace.
@@ -105,8 +104,6 @@ def merged_ontology(ontology: Graph) -> Graph:
     The modules are in the file, so importing them again would send a tool looking for IRIs that
     do not resolve yet; imports of other ontologies (none today) are kept.
     """
-    from kg.rdfio import canonical_triples
-
     kept = Graph()
     for triple in ontology:
         _, p, o = triple
@@ -114,7 +111,7 @@ def merged_ontology(ontology: Graph) -> Graph:
             kept.add(triple)
     merged = Graph(bind_namespaces="core")  # in sorted order, blank nodes labelled from the content
     namespaces.bind(merged)
-    for triple in canonical_triples(kept):
+    for triple in rdfio.canonical_triples(kept):
         merged.add(triple)
     return merged
 
@@ -181,7 +178,7 @@ def publish(
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
     try:
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a publication is for sharing
+        staging.chmod(0o777 & ~rdfio.current_umask())  # mkdtemp makes it private; a publication is for sharing
         for name, content in files.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -194,12 +191,6 @@ def publish(
     written = sorted(p for p in out_dir.rglob("*") if p.is_file())
     missing = [str(out_dir / p.relative_to(staging)) for p in docs.missing]
     return Publication(out_dir, version, written, missing)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _has_inferred(dataset: Dataset) -> bool:

@@ -132,7 +132,7 @@ def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
             staged.append((Path(tmp_name), out_dir / name))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
-            os.chmod(tmp_name, 0o666 & ~_umask())
+            os.chmod(tmp_name, 0o666 & ~current_umask())
     except BaseException:
         for staged_tmp, _ in staged:
             staged_tmp.unlink(missing_ok=True)
@@ -142,7 +142,8 @@ def write_outputs(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     return [final for _, final in staged]
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is set back at once)."""
     current = os.umask(0)
     os.umask(current)
     return current
