@@ -25,12 +25,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from kg import dates, iris, quotes
-from kg.corpus import Article
+from kg.corpus import Article, MetaValue
 from kg.errors import InputError
 from kg.figures import QUALIFIERS, parse_figure
 from kg.namespaces import KGO, NIF, SCHEMA
@@ -75,6 +76,16 @@ RESPONSE_KEYS = {"type", "by", "in_response_to", "destination", "date"}
 DATE_KEYS = {"date", "as_written", "relative_to"}
 
 PUBLISHER = "publisher"
+#: the id under which an article's curator record is minted (``kgd:article/<stem>/record``)
+RECORD = "record"
+#: what to do instead, when an entity's type does not fit a key
+TYPE_HINTS = {
+    "names_perpetrator": "name a group or organisation with attributes_to; names_perpetrator is for persons",
+    "by": "a statement's speaker is an agent: a person, group, organisation or state",
+}
+
+#: (file, line) of the YAML that produced a node, for reporting problems where the curator can fix them
+Origins = dict[URIRef, tuple[Path, int]]
 
 
 @dataclass
@@ -85,6 +96,7 @@ class ArticleFacts:
     local_entities: dict[str, Entity] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
     fact_kinds: dict[str, str] = field(default_factory=dict)
+    origins: Origins = field(default_factory=dict)
 
 
 class ArticleMapper:
@@ -97,16 +109,19 @@ class ArticleMapper:
         ontology: Graph,
         registry: dict[str, Entity],
         graph: Graph,
+        records: Graph,
     ) -> None:
         self.article = article
         self.vocabulary = vocabulary
         self.ontology = ontology
         self.registry = registry
         self.graph = graph
+        self.records = records
         self.article_iri = iris.article(article.id)
         self.local: dict[str, Entity] = {}
         self.facts: dict[str, tuple[str, Node]] = {}
         self.errors: list[InputError] = []
+        self.origins: Origins = {}
 
     # ------------------------------------------------------------- driver
 
@@ -132,13 +147,13 @@ class ArticleMapper:
             self.errors.append(root.error("an annotation file needs a non-empty list of 'facts'"))
         for node in fact_nodes:
             self._guard(self._register_fact, node)
-        for node in fact_nodes:
+        for _, node in self.facts.values():  # only facts whose id and body are sound
             self._guard(self._fact, node)
         return self._result()
 
     def _result(self) -> ArticleFacts:
         kinds = {fid: kind for fid, (kind, _) in self.facts.items()}
-        return ArticleFacts(self.graph, self.local, self.errors, kinds)
+        return ArticleFacts(self.graph, self.local, self.errors, kinds, self.origins)
 
     def _guard(self, step: Callable[[Node], None], node: Node) -> None:
         try:
@@ -155,28 +170,32 @@ class ArticleMapper:
         g.add((self.article_iri, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger)))
         g.add((self.article_iri, NIF.endIndex, Literal(len(a.text), datatype=XSD.nonNegativeInteger)))
         g.add((self.article_iri, KGO.sha256, Literal(a.sha256)))
-        g.add((self.article_iri, RDFS.label, Literal(f"article {a.id}: {a.title}", lang="en")))
-        g.add((self.article_iri, SCHEMA.url, Literal(a.text_path.name)))
-        title_span = quotes.locate(a.text, a.title)
-        self._assert_meta("title", (DCTERMS.title, Literal(a.title)), a.title, title_span.start)
+        g.add((self.article_iri, RDFS.label, Literal(f"article {a.id}: {a.title.value}", lang="en")))
+        self.origins[self.article_iri] = (a.meta_path, 1)
+        self._meta("title", DCTERMS.title, Literal(a.title.value), a.title)
         if a.byline is not None:
-            self._assert_meta("byline", (KGO.byline, Literal(a.byline.value)), a.byline.quote, a.byline.start)
+            self._meta("byline", KGO.byline, Literal(a.byline.value), a.byline)
         if a.date_published is not None:
-            value = dates.parse_iso(a.date_published.value).literal()
-            self._assert_meta(
-                "date-published",
-                (SCHEMA.datePublished, value),
-                a.date_published.quote,
-                a.date_published.start,
-            )
+            self._meta("date-published", SCHEMA.datePublished, dates.parse_iso(a.date_published.value).literal(), a.date_published)
+        if a.url is not None:
+            self._meta("url", SCHEMA.url, URIRef(a.url.value), a.url)
+        if a.language is not None:
+            self._meta("language", SCHEMA.inLanguage, Literal(a.language.value, datatype=XSD.language), a.language)
+        if a.retrieved is not None:
+            self._meta("retrieved", KGO.retrievedOn, Literal(a.retrieved.value, datatype=XSD.date), a.retrieved)
         if a.publisher is not None:
             entity = self.registry.get(a.publisher.value)
             if entity is None:
                 self.errors.append(
-                    InputError(a.meta_path, None, f"publisher names unknown entity '{a.publisher.value}'")
+                    InputError(
+                        a.meta_path,
+                        a.publisher.line,
+                        f"publisher names unknown entity '{a.publisher.value}': add the outlet to entities.yaml "
+                        "(type MediaOutlet)" + _suggest(a.publisher.value, list(self.registry)),
+                    )
                 )
             else:
-                self._assert_meta("publisher", (SCHEMA.publisher, entity.iri), a.publisher.quote, a.publisher.start)
+                self._meta("publisher", SCHEMA.publisher, entity.iri, a.publisher)
         else:
             unnamed = iris.in_article(a.id, PUBLISHER)
             g.add((unnamed, RDF.type, KGO.MediaOutlet))
@@ -186,17 +205,41 @@ class ArticleMapper:
                     unnamed,
                     RDFS.comment,
                     Literal(
-                        "The text does not name its publisher. This node stands for the article's own voice: "
-                        "what the article states without attributing it to anyone.",
+                        "Neither the text nor the curator's record names its publisher. This node stands for the "
+                        "article's own voice: what the article states without attributing it to anyone.",
                         lang="en",
                     ),
                 )
             )
 
-    def _assert_meta(self, fact_id: str, po: tuple[URIRef, URIRef | Literal], quote: str, start: int) -> None:
-        quote_iri = self._quote_node(f"meta-{fact_id}", quote, quotes.Span(start, start + len(quote), 1))
-        self.graph.add((self.article_iri, po[0], po[1]))
-        self._assertion(f"meta-{fact_id}", 1, (self.article_iri, po[0], po[1]), [quote_iri])
+    def _meta(self, field_id: str, prop: URIRef, value: URIRef | Literal, meta: MetaValue) -> None:
+        """One metadata value: in the article's graph with its quote, or in the records graph from the record."""
+        triple = (self.article_iri, prop, value)
+        if meta.in_text:
+            assert meta.quote is not None and meta.start is not None
+            span = quotes.Span(meta.start, meta.start + len(meta.quote), 1)
+            quote_iri = self._quote_node(f"meta-{field_id}", meta.quote, span)
+            self.graph.add(triple)
+            assertion = self._assertion(f"meta-{field_id}", 1, triple, [quote_iri])
+            if meta.as_written is not None:
+                self.graph.add((assertion, KGO.dateAsWritten, Literal(meta.as_written)))
+            self.origins[assertion] = self.origins[quote_iri] = (self.article.meta_path, meta.line)
+            return
+        record = iris.in_article(self.article.id, RECORD)
+        r = self.records
+        r.add((record, RDF.type, KGO.CuratorRecord))
+        r.add((record, RDFS.label, Literal(f"curator's record of article {self.article.id}", lang="en")))
+        r.add((record, KGO.recordOf, self.article_iri))
+        r.add((record, PROV.wasAttributedTo, iris.CURATORS))
+        r.add(triple)
+        assertion = iris.in_article(self.article.id, RECORD, field_id)
+        r.add((assertion, RDF.type, KGO.Assertion))
+        r.add((assertion, RDF.subject, triple[0]))
+        r.add((assertion, RDF.predicate, triple[1]))
+        r.add((assertion, RDF.object, triple[2]))
+        r.add((assertion, KGO.recordedIn, record))
+        self.origins[assertion] = (self.article.meta_path, meta.line)
+        self.origins.setdefault(record, (self.article.meta_path, 1))
 
     # ------------------------------------------------------ local entities
 
@@ -204,8 +247,8 @@ class ArticleMapper:
         node.mapping("an article-local entity")
         node.only_keys(LOCAL_ENTITY_KEYS, "an article-local entity")
         slug = self._slug(node.require("id", "an article-local entity"))
-        if slug in self.local or slug == PUBLISHER:
-            raise node.error(f"id '{slug}' is used twice in this file")
+        if slug in self.local or slug in (PUBLISHER, RECORD):
+            raise node.error(f"id '{slug}' is used twice in this file, or is reserved")
         quote_iris, _ = self._quotes(node, slug)
         entity = Entity(
             slug=slug,
@@ -218,6 +261,7 @@ class ArticleMapper:
             article=self.article.id,
         )
         self.local[slug] = entity
+        self.origins[entity.iri] = (node.file, node.line)
         g = self.graph
         for cls in entity.types:
             g.add((entity.iri, RDF.type, cls))
@@ -237,7 +281,7 @@ class ArticleMapper:
         node.mapping("a fact")
         node.only_keys(FACT_KEYS, "a fact")
         slug = self._slug(node.require("id", "a fact"))
-        if slug in self.facts or slug in self.local or slug == PUBLISHER or slug.startswith("meta-"):
+        if slug in self.facts or slug in self.local or slug in (PUBLISHER, RECORD) or slug.startswith("meta-"):
             raise node.error(f"fact id '{slug}' is used twice in this file, or is reserved")
         bodies = [b for b in BODIES if node.get(b) is not None]
         if len(bodies) != 1:
@@ -252,10 +296,11 @@ class ArticleMapper:
         kind, _ = self.facts[slug]
         quote_iris, quote_text = self._quotes(node, slug)
         body = node.require(kind, f"fact '{slug}'")
+        fact_iri = iris.in_article(self.article.id, slug)
+        self.origins[fact_iri] = (node.file, node.line)
         if kind == "relations":
             self._relations(slug, body, quote_text, quote_iris)
             return
-        fact_iri = iris.in_article(self.article.id, slug)
         if kind == "statement":
             self._statement(fact_iri, body, quote_text)
         elif kind == "casualties":
@@ -276,24 +321,15 @@ class ArticleMapper:
             if not isinstance(item.value, list) or len(item.value) != 3:
                 raise item.error("a relation is written [subject, property, object]")
             s_node, p_node, o_node = item.seq("a relation")
-            subject = self._entity(s_node)
             prop_name = p_node.text("property")
             extra: list[tuple[URIRef, URIRef | Literal]] = []
             triple: tuple[URIRef, URIRef, URIRef | Literal]
             if prop_name == "a":
-                triple = (
-                    subject,
-                    RDF.type,
-                    self._class(o_node, KGO.Event, KGO.Agent, KGO.Place, KGO.Position),
-                )
+                cls = self._class(o_node, KGO.Event, KGO.Agent, KGO.Place, KGO.Position)
+                triple = (self._entity(s_node, cls, "the subject of 'a'"), RDF.type, cls)
             else:
                 prop = KGO[prop_name]
-                if prop in self.vocabulary.object_properties:
-                    triple = (subject, prop, self._entity(o_node))
-                elif prop in self.vocabulary.datatype_properties:
-                    value, extra = self._literal(o_node, quote_text)
-                    triple = (subject, prop, value)
-                else:
+                if prop not in self.vocabulary.object_properties | self.vocabulary.datatype_properties:
                     raise p_node.error(
                         f"unknown property '{prop_name}'"
                         + _suggest(
@@ -301,8 +337,15 @@ class ArticleMapper:
                             self._local_names(self.vocabulary.object_properties | self.vocabulary.datatype_properties),
                         )
                     )
+                subject = self._entity(s_node, self.vocabulary.domains.get(prop), f"the subject of {prop_name}")
+                if prop in self.vocabulary.object_properties:
+                    triple = (subject, prop, self._entity(o_node, self.vocabulary.ranges.get(prop), prop_name))
+                else:
+                    value, extra = self._literal(o_node, quote_text)
+                    triple = (subject, prop, value)
             self.graph.add(triple)
             assertion = self._assertion(slug, n, triple, quote_iris)
+            self.origins[assertion] = (item.file, item.line)
             for p, o in extra:
                 self.graph.add((assertion, p, o))
 
@@ -362,7 +405,7 @@ class ArticleMapper:
         for key, prop in STATEMENT_AGENT_KEYS.items():
             values = body.get(key)
             for item in values.seq(key) if values is not None else []:
-                target = self._entity(item)
+                target = self._entity(item, self.vocabulary.ranges.get(prop), key)
                 g.add((iri, prop, target))
                 if key == "by":
                     speakers.append(target)
@@ -399,7 +442,17 @@ class ArticleMapper:
         if kind not in CASUALTY_TYPES:
             raise type_node.error(f"casualty type must be one of {', '.join(CASUALTY_TYPES)}, not '{kind}'")
         g.add((iri, RDF.type, CASUALTY_TYPES[kind]))
-        g.add((iri, KGO.casualtiesOf, self._entity(body.require("of", "a casualty figure (which event)"))))
+        g.add(
+            (
+                iri,
+                KGO.casualtiesOf,
+                self._entity(
+                    body.require("of", "a casualty figure (which event)"),
+                    self.vocabulary.ranges.get(KGO.casualtiesOf),
+                    "of",
+                ),
+            )
+        )
         figure_node = body.require("figure", "a casualty figure (as written)")
         as_written = self._in_quote(figure_node, quote_text, "figure")
         count_node, qualifier_node = body.get("count"), body.get("qualifier")
@@ -426,7 +479,9 @@ class ArticleMapper:
         g.add((iri, KGO["count"], Literal(count, datatype=XSD.nonNegativeInteger)))
         g.add((iri, KGO.qualifier, KGO[qualifier]))
         giver = self._entity(
-            body.require("given_by", "a casualty figure (who gave it; 'publisher' for the article's own voice)")
+            body.require("given_by", "a casualty figure (who gave it; 'publisher' for the article's own voice)"),
+            self.vocabulary.ranges.get(KGO.givenBy),
+            "given_by",
         )
         g.add((iri, KGO.givenBy, giver))
         stated_in = body.get("stated_in")
@@ -448,15 +503,15 @@ class ArticleMapper:
         g.add((iri, RDF.type, cls))
         actors = []
         for item in body.require("by", "a response (who acted)").seq("by"):
-            actor = self._entity(item)
+            actor = self._entity(item, self.vocabulary.ranges.get(KGO.carriedOutBy), "by")
             actors.append(actor)
             g.add((iri, KGO.carriedOutBy, actor))
         trigger = body.get("in_response_to")
         if trigger is not None:
-            g.add((iri, KGO.inResponseTo, self._entity(trigger)))
+            g.add((iri, KGO.inResponseTo, self._entity(trigger, self.vocabulary.ranges.get(KGO.inResponseTo), "in_response_to")))
         destination = body.get("destination")
         if destination is not None:
-            g.add((iri, KGO.destination, self._entity(destination)))
+            g.add((iri, KGO.destination, self._entity(destination, self.vocabulary.ranges.get(KGO.destination), "destination")))
         date = body.get("date")
         if date is not None:
             value, extra = self._date(date, quote_text)
@@ -495,7 +550,9 @@ class ArticleMapper:
                 span = quotes.locate(self.article.text, quote, occurrence)
             except quotes.QuoteNotFound as exc:
                 raise item.error(f"{exc} of {self.article.text_path.name}: {quote!r}") from exc
-            iris_.append(self._quote_node(slug if n == 1 else f"{slug}/{n}", quote, span))
+            quote_iri = self._quote_node(slug if n == 1 else f"{slug}/{n}", quote, span)
+            self.origins[quote_iri] = (item.file, item.line)
+            iris_.append(quote_iri)
             texts.append(quote)
         return iris_, tuple(texts)
 
@@ -516,21 +573,37 @@ class ArticleMapper:
             raise node.error(f"{what} {value!r} is not part of the fact's quote {shown}")
         return value
 
-    def _entity(self, node: Node) -> URIRef:
+    def _entity(self, node: Node, expected: URIRef | None = None, key: str = "") -> URIRef:
+        """The entity a reference names; with ``expected``, checked to be able to be one (see Vocabulary.conflict)."""
         name = node.text("an entity reference")
+        types: list[URIRef]
         if name in self.local:
-            return self.local[name].iri
-        if name == PUBLISHER:
-            if self.article.publisher is not None and self.article.publisher.value in self.registry:
-                return self.registry[self.article.publisher.value].iri
-            return iris.in_article(self.article.id, PUBLISHER)
-        if name in self.registry:
-            return self.registry[name].iri
-        known = list(self.local) + list(self.registry) + [PUBLISHER]
-        raise node.error(
-            f"unknown entity '{name}': not in corpus/entities.yaml nor among this file's entities"
-            + _suggest(name, known)
-        )
+            iri, types = self.local[name].iri, self.local[name].types
+        elif name == PUBLISHER:
+            outlet = self.registry.get(self.article.publisher.value) if self.article.publisher is not None else None
+            if outlet is not None:
+                iri, types = outlet.iri, outlet.types
+            else:
+                iri, types = iris.in_article(self.article.id, PUBLISHER), [KGO.MediaOutlet]
+        elif name in self.registry:
+            iri, types = self.registry[name].iri, self.registry[name].types
+        else:
+            known = list(self.local) + list(self.registry) + [PUBLISHER]
+            raise node.error(
+                f"unknown entity '{name}': not in corpus/entities.yaml nor among this file's entities"
+                + _suggest(name, known)
+            )
+        if expected is not None:
+            problem = self.vocabulary.conflict(types, expected)
+            if problem is not None:
+                kinds = " and ".join(self._local_names(types))
+                hint = TYPE_HINTS.get(key)
+                wanted = self._local_names([expected])[0]
+                raise node.error(
+                    f"{key} takes {_a(wanted)}, but '{name}' is {_a(kinds)} ({problem})"
+                    + (f": {hint}" if hint else "")
+                )
+        return iri
 
     def _statement_ref(self, node: Node) -> URIRef:
         name = node.text("a statement reference")
@@ -572,6 +645,11 @@ class ArticleMapper:
         cls_label = str(self.ontology.value(cls, RDFS.label) or cls)
         who = " and ".join(self._label(a) for a in agents)
         return f"{cls_label} by {who} (article {self.article.id})"
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: a Person, an ArmedGroup."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _suggest(name: str, candidates: Iterable[str]) -> str:

@@ -30,12 +30,12 @@ from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 from rdflib.term import Node
 
 from kg import __version__, iris, namespaces, resources
-from kg.annotations import ArticleMapper
+from kg.annotations import ArticleMapper, Origins
 from kg.corpus import Article, CorpusLayout, load_article
 from kg.errors import BuildFailed, InputError
 from kg.namespaces import KGO, WD
 from kg.ontology import Vocabulary, load_ontology, ontology_files
-from kg.registry import Entity, load_registry, load_wikidata
+from kg.registry import Entity, load_registry, load_wikidata, unused_aliases
 
 SOFTWARE = URIRef(iris.ENTITY_NS + "software/kerman-kg")
 
@@ -57,8 +57,14 @@ class Summary:
 
 @dataclass
 class BuildResult:
+    """A built dataset, with what the curator check needs to point back at the input."""
+
     dataset: Dataset
     summary: Summary
+    articles: list[Article] = field(default_factory=list)
+    registry: dict[str, Entity] = field(default_factory=dict)
+    #: the file and line of the YAML that produced each fact, assertion, quote and entity
+    origins: Origins = field(default_factory=dict)
 
 
 def build_dataset(
@@ -96,14 +102,19 @@ def build_dataset(
             articles.append(load_article(layout, stem))
         except InputError as exc:
             errors.append(exc)
+    if not errors:  # with an article missing, an alias only it uses would look unused
+        errors.extend(unused_aliases(registry, [a.text for a in articles]))
 
     dataset = Dataset(default_union=True)
     namespaces.bind(dataset)
     summary = Summary()
+    records = dataset.graph(iris.RECORDS_GRAPH)
+    origins: Origins = {entity.iri: (entity.file, entity.line) for entity in registry.values()}
     for article in articles:
         graph = dataset.graph(iris.article_graph(article.id))
-        facts = ArticleMapper(article, vocabulary, onto_graph, registry, graph).run()
+        facts = ArticleMapper(article, vocabulary, onto_graph, registry, graph, records).run()
         errors.extend(facts.errors)
+        origins.update(facts.origins)
         summary.article_local_entities += len(facts.local_entities)
     if errors:
         raise BuildFailed(errors)
@@ -113,9 +124,9 @@ def build_dataset(
     ontology_graph = dataset.graph(iris.ONTOLOGY_GRAPH)
     for triple in onto_graph:
         ontology_graph.add(triple)
-    _add_provenance(dataset.graph(iris.PROVENANCE_GRAPH), layout, articles, ontology_dir, build_time)
+    _add_provenance(dataset.graph(iris.PROVENANCE_GRAPH), layout, articles, ontology_dir, build_time, len(records) > 0)
     _summarise(dataset, articles, registry, summary)
-    return BuildResult(dataset, summary)
+    return BuildResult(dataset, summary, articles, registry, origins)
 
 
 def _add_registry(graph: Graph, registry: dict[str, Entity]) -> None:
@@ -161,6 +172,7 @@ def _add_provenance(
     articles: list[Article],
     ontology_dir: Path,
     build_time: dt.datetime | None,
+    has_records: bool,
 ) -> None:
     inputs = [layout.registry, layout.wikidata, *ontology_files(ontology_dir)]
     for a in articles:
@@ -194,7 +206,7 @@ def _add_provenance(
         graph.add((activity, PROV.used, iris.article(a.id)))
         graph.add((iris.article(a.id), RDF.type, KGO.Article))
         graph.add((iris.article(a.id), KGO.sha256, Literal(a.sha256)))
-    curators = URIRef(iris.ENTITY_NS + "agent/kerman-kg-curators")
+    curators = iris.CURATORS
     graph.add((curators, RDF.type, PROV.Agent))
     graph.add((curators, RDFS.label, Literal("kerman-kg curators", lang="en")))
     describe(iris.REGISTRY_GRAPH, "Entity registry: canonical entities, labels, aliases and place containment")
@@ -227,6 +239,23 @@ def _add_provenance(
             ),
         )
     )
+    if has_records:
+        describe(iris.RECORDS_GRAPH, "Curators' records: what the curators know of each article from outside its text")
+        graph.add((iris.RECORDS_GRAPH, PROV.wasAttributedTo, curators))
+        graph.add(
+            (
+                iris.RECORDS_GRAPH,
+                DCTERMS.description,
+                Literal(
+                    "Metadata the curators recorded for articles without the text stating it (URL, language, "
+                    "retrieval date, and title, publisher, byline or publication date where the text does not give "
+                    "them), in each article's metadata record (corpus/articles/<stem>.meta.yaml). Each value is "
+                    "reified as a kgo:Assertion recorded in (kgo:recordedIn) that article's kgo:CuratorRecord, never "
+                    "resting on a quote.",
+                    lang="en",
+                ),
+            )
+        )
     describe(iris.ONTOLOGY_GRAPH, "The Kerman KG ontology", iris.ONTOLOGY)
     describe(iris.PROVENANCE_GRAPH, "Provenance of the graphs of this dataset")
 

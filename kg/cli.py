@@ -1,7 +1,13 @@
 """The ``kg`` command line.
 
-``kg build`` reads the ontology, the entity registry and the article corpus,
-checks every quote, reference and date, reasons (OWL 2 RL, into the graph
+``kg check`` is the curator's check: it builds the corpus in memory and runs
+every rule the project has (the build's own checks, the SHACL shapes, the
+quality checks of ``queries/checks/``), printing each problem at the YAML line
+that caused it, and writes nothing (see :mod:`kg.curation`). Exit status: 0
+when the corpus passes, 1 on errors (or warnings with ``--strict``), 2 for a
+usage error.
+
+``kg build`` runs the same check, reasons (OWL 2 RL, into the graph
 ``kgg:inferred``) and writes the dataset as TriG and N-Quads. Exit status: 0
 on success, 1 when the input has errors (each printed as
 ``file:line: message``; nothing is written), 2 for a usage error.
@@ -99,6 +105,35 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip OWL 2 RL reasoning: write only the asserted graphs, without the inferred graph kgg:inferred",
     )
+    build.add_argument(
+        "--no-check",
+        action="store_true",
+        help="skip the SHACL shapes and the quality checks that 'kg check' runs (the build's own checks of quotes, "
+        "references, types and dates still run); for very large corpora, validated afterwards with 'kg validate'",
+    )
+
+    check_cmd = commands.add_parser(
+        "check",
+        help="the curator's check: run every rule on the corpus and report each problem at its YAML line",
+        description=(
+            "Build the corpus in memory and run every rule the project has: the build's own checks (every quote "
+            "is in its article, every entity, class and property exists, every value's type fits where it is "
+            "used, every date agrees with its wording, no name is given to two entities, every alias is a "
+            "spelling some article uses), the SHACL shapes, and every quality check of queries/checks/ (a "
+            "perpetrator stated as a bare relation, a refusal to comment counted as a denial...). Each problem is "
+            "printed as file:line: message, at the line of YAML that produced it, with how to fix it. Nothing is "
+            "written. Run it after every edit; 'kg build' runs the same check before writing. Exit status: 0 the "
+            "corpus passes (warnings allowed), 1 errors (or warnings, with --strict), 2 usage."
+        ),
+    )
+    check_cmd.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="corpus folder with entities.yaml, wikidata.tsv and articles/ (default: the corpus shipped with kerman-kg)",
+    )
+    check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
 
     validate_cmd = commands.add_parser(
         "validate",
@@ -402,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "build":
         return _build(args, parser)
+    if args.command == "check":
+        return _check(args)
     if args.command == "validate":
         return _validate(args)
     if args.command == "query":
@@ -422,10 +459,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kg import describe, rdfio
-    from kg.build import build_dataset
-    from kg.errors import BuildFailed
-    from kg.reasoning import with_inferences
+    from kg.curation import check_corpus
 
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"--out: {args.out} is a file, not a folder; name a folder to write the dataset into")
     build_time = None
     if args.build_time is not None:
         try:
@@ -436,23 +473,40 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parser.error(f"--build-time: '{args.build_time}' is neither 'now' nor an ISO 8601 time")
         if build_time.tzinfo is None:
             build_time = build_time.replace(tzinfo=dt.UTC)
-    try:
-        result = build_dataset(args.corpus, build_time=build_time)
-    except BuildFailed as failed:
-        for error in failed.errors:
-            print(f"error: {error}", file=sys.stderr)
-        print(f"kg build: {len(failed.errors)} error(s) in the input; nothing was written", file=sys.stderr)
+    outcome = check_corpus(args.corpus, build_time=build_time, reason=not args.no_reason, rules=not args.no_check)
+    _print_problems(outcome.errors)
+    if outcome.warnings:
+        print(f"kg build: {len(outcome.warnings)} warning(s); 'kg check' lists them", file=sys.stderr)
+    if outcome.errors or outcome.build is None or outcome.dataset is None:
+        print(f"kg build: {len(outcome.errors)} error(s) in the input; nothing was written", file=sys.stderr)
         return EXIT_INPUT
-    dataset = result.dataset
-    inferred = None
-    if not args.no_reason:
-        dataset, inference = with_inferences(dataset)
-        inferred = len(inference.graph)
+    dataset = outcome.dataset
     files = {rdfio.TRIG: rdfio.to_trig(dataset), rdfio.NQUADS: rdfio.to_nquads(dataset)}
     files[describe.FILE_NAME] = describe.to_turtle(describe.describe(dataset, __version__, files))
     written = rdfio.write_outputs(args.out, files)
-    print(format_summary(result.summary, written, inferred))
+    print(format_summary(outcome.build.summary, written, outcome.inferred, checked=not args.no_check))
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kg.curation import check_corpus
+
+    outcome = check_corpus(args.corpus, reason=False)
+    _print_problems(outcome.problems)
+    verdict = "passes" if outcome.passes(args.strict) else "does not pass"
+    if not outcome.passes() is outcome.passes(args.strict):
+        verdict += " (--strict: warnings fail)"
+    print(
+        f"kg check: {len(outcome.errors)} error(s), {len(outcome.warnings)} warning(s); the corpus {verdict}",
+        file=sys.stderr,
+    )
+    return EXIT_OK if outcome.passes(args.strict) else EXIT_INPUT
+
+
+def _print_problems(problems: Sequence[object]) -> None:
+    """Print each problem of the curator check (errors, then warnings) on standard error."""
+    for problem in problems:
+        print(f"{getattr(problem, 'severity', 'error')}: {problem}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -656,7 +710,7 @@ def _report_input_errors(problems: Sequence[object]) -> None:
         print(f"error: {problem}", file=sys.stderr)
 
 
-def format_summary(summary: Summary, written: list[Path], inferred: int | None = None) -> str:
+def format_summary(summary: Summary, written: list[Path], inferred: int | None = None, checked: bool = True) -> str:
     lines = [
         "kg build: done",
         f"  articles          {summary.articles}",
@@ -672,6 +726,11 @@ def format_summary(summary: Summary, written: list[Path], inferred: int | None =
         lines.append(f"    {name:<22}{count}")
     lines.append(
         f"  inferred triples  {inferred}" if inferred is not None else "  inferred triples  (not reasoned: --no-reason)"
+    )
+    lines.append(
+        "  checked           shapes and quality checks: no errors"
+        if checked
+        else "  checked           (shapes and quality checks skipped: --no-check)"
     )
     lines.append("  wrote")
     lines.extend(f"    {path}" for path in written)

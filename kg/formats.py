@@ -33,12 +33,7 @@ def _manager() -> NamespaceManager:
     return graph.namespace_manager
 
 
-#: display-only abbreviations for tables, longest namespace first (not valid Turtle: kga:000_x/claim)
-DISPLAY_PREFIXES = sorted(
-    [("kga:", "https://w3id.org/kerman-kg/id/article/")]
-    + [(f"{p}:", str(ns)) for p, ns in namespaces.PREFIXES.items()],
-    key=lambda pair: -len(pair[1]),
-)
+DISPLAY_PREFIXES = namespaces.DISPLAY_PREFIXES
 
 
 def short(term: Node | None, manager: NamespaceManager) -> str:

@@ -9,6 +9,8 @@ All IRIs of the project hang off one configured base, :data:`BASE`:
   (statements, casualty reports, responses, article-local entities),
   ``.../{fact}/{n}`` for the n-th assertion of a relation fact and
   ``.../{fact}/quote`` for its quote;
+- ``{BASE}id/article/{article}/record`` for the curator's record of an article
+  and ``.../record/{field}`` for each value taken from it;
 - ``{BASE}graph/...`` for named graphs (``kgg:``).
 
 Slugs are the curator's ids, which the annotation loader checks against
@@ -53,6 +55,10 @@ def article_graph(article_id: str) -> URIRef:
 
 
 REGISTRY_GRAPH = URIRef(GRAPH_NS + "registry")
+#: the curators' metadata records: what they know of each article from outside its text
+RECORDS_GRAPH = URIRef(GRAPH_NS + "records")
+#: the project's curators, to whom the registry, the background links and the records are attributed
+CURATORS = URIRef(ENTITY_NS + "agent/kerman-kg-curators")
 BACKGROUND_GRAPH = URIRef(GRAPH_NS + "background")
 ONTOLOGY_GRAPH = URIRef(GRAPH_NS + "ontology")
 PROVENANCE_GRAPH = URIRef(GRAPH_NS + "provenance")

@@ -70,7 +70,8 @@ OUTSIDE_TERMS: dict[str, tuple[URIRef, str | None]] = {
     "creator": (DCTERMS.creator, None),
     "license": (DCTERMS.license, "@id"),
     "identifier": (DCTERMS.identifier, None),
-    "url": (SCHEMA.url, None),
+    "url": (SCHEMA.url, "@id"),
+    "inLanguage": (SCHEMA.inLanguage, None),
     "datePublished": (SCHEMA.datePublished, str(XSD.date)),
     "publisher": (SCHEMA.publisher, "@id"),
     "imports": (OWL.imports, "@id"),
@@ -301,6 +302,7 @@ def attack_frame(context: JsonObject, attack_types: Iterable[str], properties: I
         "byline": optional,
         "datePublished": optional,
         "url": optional,
+        "inLanguage": optional,
     }
     statement: JsonObject = {
         "@embed": "@always",

@@ -45,6 +45,15 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
+#: Display-only abbreviations for tables and pages, longest namespace first: the prefixes above plus
+#: ``kga:`` for an article and what was drawn from it (not valid Turtle: ``kga:000_x/claim``). What
+#: ``kg query`` prints this way, ``--param`` accepts back.
+DISPLAY_PREFIXES: list[tuple[str, str]] = sorted(
+    [("kga:", iris.ENTITY_NS + "article/")] + [(f"{p}:", str(ns)) for p, ns in PREFIXES.items()],
+    key=lambda pair: -len(pair[1]),
+)
+
+
 def bind(graph: Graph | Dataset) -> None:
     """Bind the project's prefixes on a graph or dataset, replacing any others."""
     for prefix, ns in PREFIXES.items():

@@ -8,7 +8,7 @@ a single triple is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -53,6 +53,9 @@ class Vocabulary:
     object_properties: frozenset[URIRef]
     datatype_properties: frozenset[URIRef]
     superclasses: dict[URIRef, frozenset[URIRef]]
+    domains: dict[URIRef, URIRef] = field(default_factory=dict)
+    ranges: dict[URIRef, URIRef] = field(default_factory=dict)
+    disjoint: frozenset[tuple[URIRef, URIRef]] = frozenset()
 
     @classmethod
     def from_graph(cls, graph: Graph) -> Vocabulary:
@@ -73,7 +76,29 @@ class Vocabulary:
                 seen.add(current)
                 todo.extend(o for o in graph.objects(current, RDFS.subClassOf) if isinstance(o, URIRef))
             supers[c] = frozenset(seen)
-        return cls(classes, ours(OWL.ObjectProperty), ours(OWL.DatatypeProperty), supers)
+        properties = ours(OWL.ObjectProperty) | ours(OWL.DatatypeProperty)
+
+        def declared(axiom: URIRef) -> dict[URIRef, URIRef]:
+            found = {}
+            for p in properties:
+                value = graph.value(p, axiom)
+                if isinstance(value, URIRef) and value in classes:
+                    found[p] = value
+            return found
+
+        disjoint = set()
+        for a, b in graph.subject_objects(OWL.disjointWith):
+            if isinstance(a, URIRef) and isinstance(b, URIRef):
+                disjoint.update({(a, b), (b, a)})
+        return cls(
+            classes,
+            ours(OWL.ObjectProperty),
+            ours(OWL.DatatypeProperty),
+            supers,
+            declared(RDFS.domain),
+            declared(RDFS.range),
+            frozenset(disjoint),
+        )
 
     def term(self, local_name: str) -> URIRef:
         return KGO[local_name]
@@ -82,6 +107,32 @@ class Vocabulary:
         """Whether cls is of or a (transitive) subclass of it."""
         return of in self.superclasses.get(cls, frozenset())
 
+    def conflict(self, types: list[URIRef], expected: URIRef) -> str | None:
+        """Why a node of these declared types cannot be an ``expected`` (None when it can).
+
+        It cannot when each of its types is declared disjoint with ``expected`` (through their
+        superclasses), or is neither a kind of ``expected`` nor a more general class that could be one.
+        """
+        if not types:
+            return None
+        reasons = []
+        for t in types:
+            supers = self.superclasses.get(t, frozenset({t}))
+            wanted = self.superclasses.get(expected, frozenset({expected}))
+            clash = next(((a, b) for a in supers for b in wanted if (a, b) in self.disjoint), None)
+            if clash is not None:
+                reasons.append(f"{_local(clash[0])} and {_local(clash[1])} are disjoint")
+            elif not (self.is_subclass(t, expected) or self.is_subclass(expected, t)):
+                reasons.append(f"{_local(t)} is not a kind of {_local(expected)}")
+            else:
+                return None
+        return "; ".join(reasons)
+
     def subclasses_of(self, of: URIRef) -> list[str]:
         """Local names of the classes under of (itself included), sorted."""
         return sorted(str(c)[len(str(KGO)) :] for c in self.classes if self.is_subclass(c, of))
+
+
+def _local(term: URIRef) -> str:
+    text = str(term)
+    return text[len(str(KGO)) :] if text.startswith(str(KGO)) else text

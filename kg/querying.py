@@ -42,15 +42,17 @@ class Prepared:
 
 
 def expand(value: str) -> URIRef | None:
-    """An IRI written as https://..., <...> or prefix:local; None for anything else."""
+    """An IRI written as https://..., <...> or prefix:local (kga:<stem> too, as tables print it); None otherwise."""
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         return URIRef(text[1:-1])
     if text.startswith(("http://", "https://", "urn:")):
         return URIRef(text)
     prefix, sep, local = text.partition(":")
-    if sep and prefix in namespaces.PREFIXES and " " not in local:
-        return URIRef(str(namespaces.PREFIXES[prefix]) + local)
+    if sep and " " not in local:
+        for display, namespace in namespaces.DISPLAY_PREFIXES:  # kgd:, kgo:... and kga: as tables print it
+            if display == prefix + ":":
+                return URIRef(namespace + local)
     return None
 
 

@@ -9,6 +9,7 @@ Each query file starts with comment lines the library reads::
     # columns: article, claimant, ...
     # example: kg query claims-of-responsibility --param attack="2024 Kerman bombings"
 
+A quality check adds ``# fix:``, what a curator does about a row it returns.
 A parameter ``attack`` is the variable ``?attack`` of the query; its value is
 bound from outside (never pasted into the text). Kinds: ``entity`` (an IRI,
 a prefixed name, or a name or alias that :mod:`kg.engine` resolves to an
@@ -66,6 +67,7 @@ class NamedQuery:
     example: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     is_check: bool = False
+    fix: str = ""
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -88,7 +90,7 @@ def parse_header(path: Path, is_check: bool = False) -> NamedQuery:
             if line.strip():
                 break
             continue
-        match = re.match(r"^#\s*(name|question|param|columns|example):\s*(.*)$", line)
+        match = re.match(r"^#\s*(name|question|param|columns|example|fix):\s*(.*)$", line)
         if not match:
             continue
         key, value = match.group(1), match.group(2).strip()
@@ -110,7 +112,7 @@ def parse_header(path: Path, is_check: bool = False) -> NamedQuery:
             )
         else:
             fields[key] = value
-    for needed in ("name", "question", "columns"):
+    for needed in ("name", "question", "columns", *(("fix",) if is_check else ())):
         if needed not in fields:
             raise QueryLibraryError(f"{path}: the header lacks '# {needed}:'")
     if fields["name"] != path.stem:
@@ -125,6 +127,7 @@ def parse_header(path: Path, is_check: bool = False) -> NamedQuery:
         example=fields.get("example", ""),
         parameters=tuple(parameters),
         is_check=is_check,
+        fix=fields.get("fix", ""),
     )
 
 

@@ -56,6 +56,8 @@ class Entity:
     located_in: list[tuple[str, int]] = field(default_factory=list)
     note: str | None = None
     article: str | None = None
+    #: the line of each alias and other name, for errors
+    name_lines: dict[str, int] = field(default_factory=dict)
 
 
 def load_wikidata(path: Path) -> dict[str, WikidataItem]:
@@ -91,10 +93,17 @@ def parse_types(node: Node, vocabulary: Vocabulary, what: str) -> list[URIRef]:
     return types
 
 
-def parse_names(node: Node | None, what: str) -> list[str]:
+def parse_names(node: Node | None, what: str, lines: dict[str, int] | None = None) -> list[str]:
+    """A list of names (or one name); each name's line goes into ``lines`` when given."""
     if node is None:
         return []
-    return [item.text(what) for item in node.seq(what)]
+    names = []
+    for item in node.seq(what):
+        name = item.text(what)
+        names.append(name)
+        if lines is not None:
+            lines.setdefault(name, item.line)
+    return names
 
 
 def load_registry(path: Path, vocabulary: Vocabulary, wikidata: dict[str, WikidataItem]) -> dict[str, Entity]:
@@ -106,6 +115,7 @@ def load_registry(path: Path, vocabulary: Vocabulary, wikidata: dict[str, Wikida
             raise node.error(f"entity id '{slug}' must be lower-case words joined by '-'")
         node.mapping(f"entity '{slug}'")
         node.only_keys(ENTITY_KEYS, f"entity '{slug}'")
+        lines: dict[str, int] = {}
         entity = Entity(
             slug=slug,
             iri=iris.entity(slug),
@@ -113,8 +123,9 @@ def load_registry(path: Path, vocabulary: Vocabulary, wikidata: dict[str, Wikida
             label=node.require("label", f"entity '{slug}'").text("label"),
             file=path,
             line=node.line,
-            aliases=parse_names(node.get("aliases"), "aliases"),
-            other_names=parse_names(node.get("other_names"), "other_names"),
+            aliases=parse_names(node.get("aliases"), "aliases", lines),
+            other_names=parse_names(node.get("other_names"), "other_names", lines),
+            name_lines=lines,
         )
         qid_node = node.get("wikidata")
         if qid_node is not None:
@@ -136,7 +147,38 @@ def load_registry(path: Path, vocabulary: Vocabulary, wikidata: dict[str, Wikida
         for place, line in entity.located_in:
             if place not in entities:
                 raise InputError(path, line, f"located_in names unknown entity '{place}'")
+    _refuse_shared_names(entities)
     return entities
+
+
+def _refuse_shared_names(entities: dict[str, Entity]) -> None:
+    """One name, one entity: a label, alias or other name given to two entities is an error at the second."""
+    owners: dict[str, Entity] = {}
+    for entity in entities.values():
+        for name in dict.fromkeys([entity.label, *entity.aliases, *entity.other_names]):
+            key = name.casefold()
+            first = owners.setdefault(key, entity)
+            if first is not entity:
+                raise InputError(
+                    entity.file,
+                    entity.name_lines.get(name, entity.line),
+                    f"the name '{name}' of '{entity.slug}' is already a name of '{first.slug}' (line {first.line}): "
+                    "a name must pick out one entity; if they are the same thing, merge them, otherwise drop or "
+                    "qualify the name",
+                )
+
+
+def unused_aliases(registry: dict[str, Entity], texts: list[str]) -> list[InputError]:
+    """An error, at its line, for each alias that no article uses (see :func:`aliases_not_in`)."""
+    return [
+        InputError(
+            registry[slug].file,
+            registry[slug].name_lines.get(alias, registry[slug].line),
+            f"alias '{alias}' of '{slug}' occurs in no article: aliases are the spellings the articles use (as whole "
+            "words, same case); fix the spelling, or move a usual name from elsewhere to other_names",
+        )
+        for slug, alias in aliases_not_in(registry, texts)
+    ]
 
 
 def aliases_not_in(registry: dict[str, Entity], texts: list[str]) -> list[tuple[str, str]]:

@@ -1,10 +1,13 @@
-"""SHACL validation of a dataset with its inferences, and a report people can read.
+"""Validation of a dataset with its inferences, and a report people can read.
 
 :func:`validate` builds the *validation view* of a dataset, a new graph holding
 the union of its asserted graphs, the project's ontology (so that ``sh:class``
 sees the class hierarchy even in a file that lacks it) and the OWL RL
 entailments of all that (recomputed, see :mod:`kg.reasoning`), and runs
-pySHACL with the shapes under ``shapes/``. The input is never changed.
+pySHACL with the shapes under ``shapes/``. It then runs every quality check of
+``queries/checks/`` (SPARQL queries that must return no rows) over the
+dataset's named graphs with the same ontology and inferences, on Oxigraph;
+each row they return is a violation too. The input is never changed.
 
 The result is a :class:`Report`: every validation result as a
 :class:`Finding` with its severity, focus node, path, constraint component,
@@ -21,14 +24,17 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from kg import namespaces, resources
+from kg import iris, namespaces, resources
+from kg.engine import OxigraphEngine, to_oxigraph
 from kg.errors import InputError
 from kg.ontology import load_ontology
+from kg.querylib import NamedQuery, library
 from kg.reasoning import INFERRED_GRAPH, asserted_triples, infer
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -49,6 +55,8 @@ class Finding:
     message: str
     path: str | None = None
     value: str | None = None
+    #: the nodes the finding is about (focus and value, or a check's row), for tracing it to its input
+    terms: tuple[Node, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass
@@ -94,6 +102,12 @@ def load_shapes(folder: Path | None = None) -> Graph:
 
 
 def validation_view(dataset: Dataset, ontology: Graph | None = None, reason: bool = True) -> tuple[Graph, int]:
+    """The view that is validated and its number of inferred triples (see :func:`_view`)."""
+    view, inferred, _ = _view(dataset, ontology, reason)
+    return view, len(inferred)
+
+
+def _view(dataset: Dataset, ontology: Graph | None = None, reason: bool = True) -> tuple[Graph, Graph, Graph]:
     """The graph that is validated: asserted triples + the ontology + fresh inferences.
 
     Args:
@@ -103,34 +117,41 @@ def validation_view(dataset: Dataset, ontology: Graph | None = None, reason: boo
             inferred graph, if any, is used as it is: for callers that have just computed it.
 
     Returns:
-        The view and the number of inferred triples it holds.
+        The view, the inferred triples it holds, and the ontology merged in.
     """
+    ontology = ontology if ontology is not None else load_ontology(resources.ontology_dir())
     if not reason:
         view = Graph(bind_namespaces="core")
         namespaces.bind(view)
-        inferred = 0
-        for s, p, o, g in dataset.quads((None, None, None, None)):
+        inferred = dataset.get_graph(INFERRED_GRAPH) or Graph()  # get_graph, unlike graph(), adds nothing
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
             view.add((s, p, o))
-            inferred += (g.identifier if isinstance(g, Graph) else g) == INFERRED_GRAPH
-        for triple in ontology if ontology is not None else load_ontology(resources.ontology_dir()):
+        for triple in ontology:
             view.add(triple)
-        return view, inferred
+        return view, inferred, ontology
     view = asserted_triples(dataset)
-    for triple in ontology if ontology is not None else load_ontology(resources.ontology_dir()):
+    for triple in ontology:
         view.add(triple)
     inference = infer(view)
     for triple in inference.graph:
         view.add(triple)
-    return view, len(inference.graph)
+    return view, inference.graph, ontology
 
 
-def validate(dataset: Dataset, shapes: Graph | None = None, sources: Iterable[str] = (), reason: bool = True) -> Report:
-    """Validate a dataset with its inferences against the project's shapes.
+def validate(
+    dataset: Dataset,
+    shapes: Graph | None = None,
+    sources: Iterable[str] = (),
+    reason: bool = True,
+    checks: bool = True,
+) -> Report:
+    """Validate a dataset with its inferences against the project's shapes and quality checks.
 
     With ``reason=False`` the dataset's own inferred graph is trusted instead of recomputed
-    (see :func:`validation_view`); ``kg validate`` always recomputes.
+    (see :func:`validation_view`); ``kg validate`` always recomputes. With ``checks=False`` only
+    the shapes run (the shape tests use this, to see one shape's results alone).
     """
-    view, inferred = validation_view(dataset, reason=reason)
+    view, inferred, ontology = _view(dataset, reason=reason)
     shapes_graph = shapes if shapes is not None else load_shapes()
     _, report_graph, _ = shacl_validate(
         view,
@@ -144,9 +165,88 @@ def validate(dataset: Dataset, shapes: Graph | None = None, sources: Iterable[st
         _finding(report_graph, shapes_graph, view, result)
         for result in report_graph.subjects(RDF.type, SH.ValidationResult)
     ]
+    if checks:
+        findings.extend(run_checks(check_store(dataset, ontology, inferred, reason), view, report_graph))
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.shape, f.focus, f.path or "", f.message))
     namespaces.bind(report_graph)
-    return Report(findings, report_graph, len(view), inferred, list(sources))
+    return Report(findings, report_graph, len(view), len(inferred), list(sources))
+
+
+# ----------------------------------------------------------------------------- quality checks
+
+
+def check_store(dataset: Dataset, ontology: Graph, inferred: Graph, skip_own_inferred: bool = True) -> ox.Store:
+    """An Oxigraph store of the dataset's graphs (its own inferred graph left out when recomputed), the ontology
+    in ``kgg:ontology`` and the inferences in ``kgg:inferred``: what the quality checks query."""
+    store = ox.Store()
+    quads = []
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        if skip_own_inferred and name == INFERRED_GRAPH:
+            continue
+        graph_name = ox.NamedNode(str(name)) if isinstance(name, URIRef) else ox.DefaultGraph()
+        quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))  # type: ignore[arg-type]
+    for graph, name in ((ontology, iris.ONTOLOGY_GRAPH), (inferred, INFERRED_GRAPH)):
+        target = ox.NamedNode(str(name))
+        quads.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
+            for s, p, o in graph
+        )
+    store.extend(quads)
+    return store
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One row a quality check returned: the check and the row's values by column."""
+
+    check: NamedQuery
+    values: tuple[tuple[str, Node | None], ...]
+
+
+def check_rows(store: ox.Store) -> list[CheckRow]:
+    """Every row that any quality check (``queries/checks/*-violation.rq``) returns on the store."""
+    engine = OxigraphEngine(store)
+    rows = []
+    for query in library().values():
+        if not query.is_check:
+            continue
+        result = engine.query(query.text)
+        for row in result.rows:
+            rows.append(CheckRow(query, tuple(zip(result.variables, row, strict=True))))
+    return rows
+
+
+def run_checks(store: ox.Store, view: Graph, report: Graph | None = None) -> list[Finding]:
+    """The quality checks' rows as violations; each is also added to ``report`` as a SHACL validation result."""
+    findings = []
+    for row in check_rows(store):
+        focus = row.values[0][1]
+        details = ", ".join(f"{name} {_name(view, value)}" for name, value in row.values if value is not None)
+        shape = f"checks/{row.check.name}"
+        finding = Finding(
+            severity="Violation",
+            shape=shape,
+            shape_label=row.check.question,
+            focus=_name(view, focus),
+            focus_label=_label(view, focus),
+            component="SPARQLConstraintComponent",
+            message=f"{details}. Fix: {row.check.fix}",
+            terms=tuple(value for _, value in row.values if value is not None),
+        )
+        findings.append(finding)
+        if report is not None:
+            result = BNode()
+            report.add((result, RDF.type, SH.ValidationResult))
+            report.add((result, SH.resultSeverity, SH.Violation))
+            report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+            report.add((result, SH.sourceShape, KGS[shape]))
+            if focus is not None:
+                report.add((result, SH.focusNode, focus))
+            report.add((result, SH.resultMessage, Literal(f"{row.check.question} {finding.message}")))
+            for conforms in list(report.subjects(SH.conforms, None)):
+                report.set((conforms, SH.conforms, Literal(False)))
+    return findings
 
 
 def _local(term: object) -> str:
@@ -203,6 +303,7 @@ def _finding(report: Graph, shapes: Graph, view: Graph, result: Node) -> Finding
         message=messages[0] if messages else "",
         path=_name(view, path) if path is not None else None,
         value=_name(view, value) if value is not None else None,
+        terms=tuple(t for t in (focus, value) if t is not None),
     )
 
 
@@ -246,7 +347,7 @@ def as_json(report: Report, strict: bool = False) -> str:
             "triples": report.triples,
             "inferred": report.inferred,
             "sources": report.sources,
-            "results": [asdict(f) for f in report.findings],
+            "results": [{k: v for k, v in asdict(f).items() if k != "terms"} for f in report.findings],
         },
         indent=2,
         ensure_ascii=False,

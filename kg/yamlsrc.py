@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
 
 from kg.errors import InputError
 
@@ -57,6 +57,26 @@ for _name, _pattern, _first in _CORE_SCHEMA:
 
 _TIMESTAMPS = yaml.SafeLoader("")  # only its construct_yaml_timestamp is used
 
+#: How deeply mappings and lists may nest; the curator's formats need five levels.
+MAX_DEPTH = 32
+
+#: Characters refused in any text: C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """Text safe to print: control characters written as escapes, and cut at limit characters."""
+    safe = CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
+
+
+def control_character(text: str) -> str | None:
+    """A description of the first control character in text (``U+001B at character 4``), or None."""
+    match = CONTROL_CHARACTERS.search(text)
+    if match is None:
+        return None
+    return f"U+{ord(match.group()):04X} at character {match.start() + 1}"
+
 
 class LineMap(dict[Any, Any]):
     """A YAML mapping that remembers the 1-based line of each key."""
@@ -80,7 +100,7 @@ def load_yaml(path: Path) -> Node:
         raise InputError(path, None, f"cannot read: {exc.strerror}") from exc
     loader = _Loader(text)
     try:
-        root = loader.get_single_node()
+        data = _Builder(path, loader).document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -90,45 +110,98 @@ def load_yaml(path: Path) -> Node:
         raise InputError(path, None, f"malformed YAML: {exc}") from exc
     finally:
         loader.dispose()
-    if root is None:
-        raise InputError(path, None, "the file is empty")
-    data = _value(root, path)
     if data is None:
         raise InputError(path, None, "the file is empty")
     return Node(data, path, 1)
 
 
-def _line(node: yaml.Node) -> int:
+def _line(node: yaml.Node | yaml.Event) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _value(node: yaml.Node, path: Path) -> Any:
-    """The Python value of a composed node: LineMap, LineSeq or a scalar."""
-    if isinstance(node, MappingNode):
-        mapping = LineMap()
-        mapping.key_lines = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                raise InputError(path, _line(key_node), "malformed YAML: a mapping key must be a plain value")
-            key = _scalar(key_node, path)
-            if key in mapping:
+class _Builder:
+    """Builds LineMap, LineSeq and scalars straight from the parser's events.
+
+    Working from events with an explicit stack, rather than from PyYAML's composed nodes, keeps a
+    deeply nested file from exhausting the C stack (libyaml's composer recurses), and lets an alias
+    be refused at its own line before anything is expanded.
+    """
+
+    def __init__(self, path: Path, loader: Any) -> None:
+        self.path = path
+        self.loader = loader
+
+    def document(self) -> Any:
+        loader, path = self.loader, self.path
+        stack: list[tuple[Any, int]] = []  # (container, line); a mapping's pending key is kept below
+        pending_keys: list[tuple[Any, int] | None] = []
+        root: Any = None
+        documents = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise InputError(path, _line(event), "malformed YAML: expected a single document, found another")
+                continue
+            if isinstance(event, yaml.AliasEvent):
                 raise InputError(
-                    path,
-                    _line(key_node),
-                    f"duplicate key '{key}' (first given at line {mapping.key_lines[key]})",
+                    path, _line(event), "YAML aliases (*name) are not accepted: write the value out in full"
                 )
-            mapping[key] = _value(value_node, path)
-            mapping.key_lines[key] = _line(key_node)
-        return mapping
-    if isinstance(node, SequenceNode):
-        items = LineSeq(_value(item, path) for item in node.value)
-        items.item_lines = [_line(item) for item in node.value]
-        return items
-    return _scalar(node, path)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise InputError(path, _line(event), f"malformed YAML: nested more than {MAX_DEPTH} levels deep")
+                if stack and isinstance(stack[-1][0], LineMap) and pending_keys[-1] is None:
+                    raise InputError(path, _line(event), "malformed YAML: a mapping key must be a plain value")
+                container: Any
+                if isinstance(event, yaml.MappingStartEvent):
+                    container = LineMap()
+                    container.key_lines = {}
+                else:
+                    container = LineSeq()
+                    container.item_lines = []
+                stack.append((container, _line(event)))
+                pending_keys.append(None)
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                value, line = stack.pop()
+                pending_keys.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                line = _line(event)
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(ScalarNode, event.value, event.implicit)
+                value = _scalar(ScalarNode(tag, event.value, event.start_mark, event.end_mark), path)
+                if stack and isinstance(stack[-1][0], LineMap) and pending_keys[-1] is None:
+                    mapping = stack[-1][0]
+                    if value in mapping:
+                        raise InputError(
+                            path, line, f"duplicate key '{value}' (first given at line {mapping.key_lines[value]})"
+                        )
+                    pending_keys[-1] = (value, line)
+                    continue
+            else:  # stream and document ends
+                continue
+            if not stack:
+                root = value
+                continue
+            parent = stack[-1][0]
+            if isinstance(parent, LineMap):
+                key, key_line = pending_keys[-1]  # type: ignore[misc]
+                parent[key] = value
+                parent.key_lines[key] = key_line
+                pending_keys[-1] = None
+            else:
+                parent.append(value)
+                parent.item_lines.append(line)
+        return root
 
 
 def _scalar(node: ScalarNode, path: Path) -> Any:
     tag, text = node.tag, node.value
+    problem = control_character(text)
+    if problem is not None:
+        raise InputError(path, _line(node), f"a control character ({problem}) in '{shown(text)}': remove it")
     if tag == _TAG + "str":
         return text
     if tag == _TAG + "null":

@@ -223,8 +223,11 @@ def test_mutated_file_fails_with_a_readable_report(built_file: Path, tmp_path: P
     result = run_kg("validate", str(mutated))
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout
-    assert "2 violation(s)" in out
+    # each fault is caught by its shape and by the quality check that states the same rule in SPARQL
+    assert "4 violation(s)" in out
     assert "Violation: kgs:DisjointClassesShape (no node in two disjoint classes)" in out
+    assert "Violation: checks/disjoint-classes-violation" in out
+    assert "Violation: checks/statement-without-speaker-violation" in out
     assert 'kgd:ebrahim-raisi  "Ebrahim Raisi"' in out  # named by IRI and label
     assert 'isis-claim>  "claim of responsibility by Islamic State (article 001_159c79e2a15fef9d)"' in out
     assert "Result: does not conform" in out

@@ -1,0 +1,166 @@
+"""The curator's check: every rule the project has, each problem reported at the YAML that caused it.
+
+A curator adds an article by writing YAML; whatever goes wrong must come back
+to them as a line of that YAML, not as an IRI in a report. :func:`check_corpus`
+builds a corpus in memory (:mod:`kg.build` already refuses, at their lines,
+quotes not in the text, unknown entities, classes and properties, values whose
+type cannot fit, dates that disagree with their wording, names given to two
+entities and aliases no article uses), reasons over it, and runs the SHACL
+shapes and every quality check of ``queries/checks/`` (:mod:`kg.validation`).
+Each finding is then traced back to its origin: the build records the file
+and line of every fact, assertion, quote and entity it mints, so a finding
+about a node, or about a triple between two nodes that an assertion of an
+article states, is reported at that assertion's line.
+
+``kg check`` prints the problems and writes nothing; ``kg build`` runs the
+same check and writes the dataset only when no error is found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Dataset, URIRef
+from rdflib.term import Node
+
+from kg import iris, resources
+from kg.annotations import Origins
+from kg.build import BuildResult, build_dataset
+from kg.errors import BuildFailed
+from kg.reasoning import with_inferences
+from kg.validation import Finding, validate
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, where the curator can fix it.
+
+    Attributes:
+        file: The file to edit (None when no file can be named).
+        line: The line in it, where known.
+        severity: ``error`` (the corpus may not be built) or ``warning``.
+        message: What is wrong and how to fix it.
+    """
+
+    file: Path | None
+    line: int | None
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.file and self.line else str(self.file or "corpus")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class CheckOutcome:
+    """What the check found, and the built (and reasoned) dataset when it could be built."""
+
+    problems: list[Problem] = field(default_factory=list)
+    build: BuildResult | None = None
+    dataset: Dataset | None = None
+    inferred: int | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def passes(self, strict: bool = False) -> bool:
+        """No error, and with ``strict`` no warning either."""
+        return not self.errors and not (strict and self.warnings)
+
+
+def check_corpus(
+    corpus: Path | None = None,
+    build_time: dt.datetime | None = None,
+    reason: bool = True,
+    rules: bool = True,
+) -> CheckOutcome:
+    """Build a corpus in memory and run every rule on it.
+
+    Args:
+        corpus: A corpus folder (default: the embedded corpus).
+        build_time: Passed to :func:`kg.build.build_dataset`.
+        reason: Put the OWL RL inferences into the returned dataset (``kgg:inferred``).
+        rules: Run the shapes and the quality checks (they reason for themselves when ``reason`` is False).
+            Without them only the build's own checks run.
+
+    Returns:
+        The problems, in file and line order, with the dataset (reasoned when asked) when it built.
+    """
+    try:
+        built = build_dataset(corpus, build_time=build_time)
+    except BuildFailed as failed:
+        return CheckOutcome([Problem(e.file, e.line, "error", e.message) for e in failed.errors])
+    dataset, inferred = built.dataset, None
+    if reason:
+        dataset, inference = with_inferences(dataset)
+        inferred = len(inference.graph)
+    outcome = CheckOutcome([], built, dataset, inferred)
+    if rules:
+        report = validate(dataset, reason=not reason)
+        locator = Locator(dataset, built.origins, corpus or resources.corpus_dir())
+        outcome.problems = sorted(
+            (locator.problem(f) for f in report.findings),
+            key=lambda p: (p.severity != "error", str(p.file), p.line or 0, p.message),
+        )
+    return outcome
+
+
+class Locator:
+    """Finds the YAML behind a finding, from the origins the build recorded."""
+
+    def __init__(self, dataset: Dataset, origins: Origins, corpus: Path) -> None:
+        self.origins = origins
+        self.corpus = corpus
+        self.stating: dict[tuple[Node, Node], list[URIRef]] = defaultdict(list)
+        for assertion, subject in dataset.subject_objects(RDF.subject):
+            for obj in dataset.objects(assertion, RDF.object):
+                if isinstance(assertion, URIRef):
+                    self.stating[(subject, obj)].append(assertion)
+
+    def origin(self, terms: tuple[Node, ...]) -> tuple[Path, int] | None:
+        """The origin of the most specific of the terms, or of an assertion that links two of them."""
+        for a in terms:
+            for b in terms:
+                for assertion in sorted(self.stating.get((a, b), [])):
+                    if assertion in self.origins:
+                        return self.origins[assertion]
+        located = [t for t in terms if isinstance(t, URIRef) and t in self.origins]
+        if not located:
+            return None
+        return self.origins[min(located, key=_specificity)]
+
+    def problem(self, finding: Finding) -> Problem:
+        where = self.origin(finding.terms)
+        severity = "error" if finding.severity == "Violation" else "warning"
+        about = finding.focus_label or finding.focus
+        if finding.shape.startswith("checks/"):
+            message = f"[{finding.shape}] {finding.message}"
+        else:
+            detail = ", ".join(
+                x for x in (about, finding.path, f"value {finding.value}" if finding.value else None) if x
+            )
+            message = f"[{finding.shape}] {finding.message} ({detail})"
+        if where is None:
+            return Problem(self.corpus, None, severity, message)
+        return Problem(where[0], where[1], severity, message)
+
+
+def _specificity(term: URIRef) -> int:
+    """Lower is more specific: a fact or assertion of an article, its quote, the article, a registry entity."""
+    text = str(term)
+    article_ns = iris.ENTITY_NS + "article/"
+    if not text.startswith(article_ns):
+        return 3
+    tail = text[len(article_ns) :]
+    if "/" not in tail:
+        return 2  # the article itself: its metadata record
+    return 1 if tail.endswith("/quote") else 0
