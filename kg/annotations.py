@@ -176,7 +176,12 @@ class ArticleMapper:
         if a.byline is not None:
             self._meta("byline", KGO.byline, Literal(a.byline.value), a.byline)
         if a.date_published is not None:
-            self._meta("date-published", SCHEMA.datePublished, dates.parse_iso(a.date_published.value).literal(), a.date_published)
+            self._meta(
+                "date-published",
+                SCHEMA.datePublished,
+                dates.parse_iso(a.date_published.value).literal(),
+                a.date_published,
+            )
         if a.url is not None:
             self._meta("url", SCHEMA.url, URIRef(a.url.value), a.url)
         if a.language is not None:
@@ -508,10 +513,22 @@ class ArticleMapper:
             g.add((iri, KGO.carriedOutBy, actor))
         trigger = body.get("in_response_to")
         if trigger is not None:
-            g.add((iri, KGO.inResponseTo, self._entity(trigger, self.vocabulary.ranges.get(KGO.inResponseTo), "in_response_to")))
+            g.add(
+                (
+                    iri,
+                    KGO.inResponseTo,
+                    self._entity(trigger, self.vocabulary.ranges.get(KGO.inResponseTo), "in_response_to"),
+                )
+            )
         destination = body.get("destination")
         if destination is not None:
-            g.add((iri, KGO.destination, self._entity(destination, self.vocabulary.ranges.get(KGO.destination), "destination")))
+            g.add(
+                (
+                    iri,
+                    KGO.destination,
+                    self._entity(destination, self.vocabulary.ranges.get(KGO.destination), "destination"),
+                )
+            )
         date = body.get("date")
         if date is not None:
             value, extra = self._date(date, quote_text)
@@ -600,8 +617,7 @@ class ArticleMapper:
                 hint = TYPE_HINTS.get(key)
                 wanted = self._local_names([expected])[0]
                 raise node.error(
-                    f"{key} takes {_a(wanted)}, but '{name}' is {_a(kinds)} ({problem})"
-                    + (f": {hint}" if hint else "")
+                    f"{key} takes {_a(wanted)}, but '{name}' is {_a(kinds)} ({problem})" + (f": {hint}" if hint else "")
                 )
         return iri
 

@@ -131,7 +131,8 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="corpus folder with entities.yaml, wikidata.tsv and articles/ (default: the corpus shipped with kerman-kg)",
+        help="corpus folder with entities.yaml, wikidata.tsv and articles/ "
+        "(default: the corpus shipped with kerman-kg)",
     )
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
 
@@ -494,7 +495,7 @@ def _check(args: argparse.Namespace) -> int:
     outcome = check_corpus(args.corpus, reason=False)
     _print_problems(outcome.problems)
     verdict = "passes" if outcome.passes(args.strict) else "does not pass"
-    if not outcome.passes() is outcome.passes(args.strict):
+    if outcome.passes() is not outcome.passes(args.strict):
         verdict += " (--strict: warnings fail)"
     print(
         f"kg check: {len(outcome.errors)} error(s), {len(outcome.warnings)} warning(s); the corpus {verdict}",

@@ -139,17 +139,18 @@ class CorpusLayout:
             if suffix is None:
                 continue
             regular_file(path)
-            stem = path.name[: -len(suffix)]
+            by_suffix[suffix].add(path.name[: -len(suffix)])
+        texts = by_suffix[".txt"]
+        for stem in sorted(set().union(*by_suffix.values())):
             if not STEM.match(stem):
+                named = next(s for s in _SUFFIXES if stem in by_suffix[s])  # the text when there is one
                 raise InputError(
-                    path,
+                    self.articles_dir / f"{stem}{named}",
                     None,
                     f"'{shown(stem)}' is not a usable article name: a stem may hold only letters, digits, '_' and "
                     "'-', starting with a letter or digit (it becomes part of the article's IRI); rename the "
                     "article's .txt, .meta.yaml and .facts.yaml files",
                 )
-            by_suffix[suffix].add(stem)
-        texts = by_suffix[".txt"]
         for suffix in (".meta.yaml", ".facts.yaml"):
             for stem in sorted(by_suffix[suffix] - texts):
                 raise InputError(self.articles_dir / f"{stem}{suffix}", None, f"no article text {stem}.txt beside it")

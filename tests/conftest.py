@@ -1,4 +1,10 @@
-"""Shared fixtures: the dataset built once from the embedded corpus, and scratch corpora."""
+"""Shared fixtures: the embedded corpus built (and reasoned, and written) once per session, the frozen
+corpus the query cases run on, and scratch corpora.
+
+The embedded corpus (``corpus/``) grows whenever a curator adds an article, so tests that pin answers
+(the named-query cases) run on ``tests/fixtures/corpus/``, a frozen copy of the five Kerman articles;
+the tests of the embedded corpus check what holds whatever articles it has.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,13 @@ from rdflib import Dataset
 from kg import resources
 from kg.build import BuildResult, build_dataset
 from kg.namespaces import sparql_prologue
+from kg.reasoning import Inference, with_inferences
 
 REPO = Path(__file__).resolve().parent.parent
+#: a frozen copy of the five Kerman articles, their registry and Wikidata list (tests/fixtures/README.md)
+FROZEN_CORPUS = REPO / "tests" / "fixtures" / "corpus"
+#: a sixth article written for the tests, with the registry entries it needs
+SIXTH_ARTICLE = REPO / "tests" / "fixtures" / "sixth-article"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 #: The project's CI runs with shared/ beside the clone; a fork's CI (GitHub) has none and says so.
 SHARED = REPO.parent / "shared"
@@ -46,6 +57,43 @@ def built() -> BuildResult:
 @pytest.fixture(scope="session")
 def dataset(built: BuildResult) -> Dataset:
     return built.dataset
+
+
+@pytest.fixture(scope="session")
+def reasoning(built: BuildResult) -> tuple[Dataset, Inference]:
+    """The embedded corpus with its OWL RL inferences (kgg:inferred), reasoned once for the session."""
+    return with_inferences(built.dataset)
+
+
+@pytest.fixture(scope="session")
+def reasoned(reasoning: tuple[Dataset, Inference]) -> Dataset:
+    return reasoning[0]
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder 'kg build --out DIR' writes for the embedded corpus, built once for the session."""
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("build")
+    assert main(["build", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def frozen() -> Dataset:
+    """The frozen five-article corpus with its inferences: the data of the named-query cases."""
+    return with_inferences(build_dataset(FROZEN_CORPUS).dataset)[0]
+
+
+def with_sixth_article(corpus: Path) -> Path:
+    """Add the sixth test article (its three files and its registry entries) to a corpus folder."""
+    for path in sorted((SIXTH_ARTICLE / "articles").iterdir()):
+        shutil.copyfile(path, corpus / "articles" / path.name)
+    extra = (SIXTH_ARTICLE / "entities.yaml").read_text(encoding="utf-8")
+    with (corpus / "entities.yaml").open("a", encoding="utf-8") as registry:
+        registry.write("\n" + extra)
+    return corpus
 
 
 @pytest.fixture

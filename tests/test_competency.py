@@ -2,7 +2,9 @@
 
 Each expected answer was checked by hand against the article texts in
 corpus/articles/. Rows are compared as sets, with IRIs shortened to kgd:/kgo:
-and article graphs named by their article's number (000..004).
+and article graphs named by their article's number (000..004). Every question
+about articles is asked of the five articles of the Kerman corpus only, so an
+article added to the corpus leaves these answers as they are.
 """
 
 from __future__ import annotations
@@ -13,7 +15,18 @@ from rdflib import Dataset
 from kg.namespaces import sparql_prologue
 
 A0, A1, A2, A3, A4 = "000", "001", "002", "003", "004"
-ARTICLE = 'BIND(SUBSTR(STRAFTER(STR(?art), "article/"), 1, 3) AS ?article)'
+FIVE = (
+    "000_97a337defbf8726c",
+    "001_159c79e2a15fef9d",
+    "002_14e54d3af2249e34",
+    "003_89f44fc20e03fb94",
+    "004_42786bf6974ebd47",
+)
+ARTICLE = (
+    'BIND(SUBSTR(STRAFTER(STR(?art), "article/"), 1, 3) AS ?article) FILTER(?art IN ('
+    + ", ".join(f"<https://w3id.org/kerman-kg/id/article/{stem}>" for stem in FIVE)
+    + "))"
+)
 
 
 def shorten(value: object) -> str | None:
@@ -84,8 +97,9 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
         {(A2, "more than 300", "kgd:islamic-state", "kga:002/isis-claim")},
     ),
     "the range of the reported death toll": (
-        """SELECT (MIN(?c) AS ?low) (MAX(?c) AS ?high) (COUNT(?r) AS ?reports) WHERE {
-              ?r a kgo:DeathToll ; kgo:casualtiesOf kgd:kerman-bombings ; kgo:count ?c }""",
+        f"""SELECT (MIN(?c) AS ?low) (MAX(?c) AS ?high) (COUNT(?r) AS ?reports) WHERE {{
+              ?r a kgo:DeathToll ; kgo:casualtiesOf kgd:kerman-bombings ; kgo:count ?c ; kgo:source ?art .
+              {ARTICLE} }}""",
         {("80", "103", "6")},
     ),
     "whom Raisi blamed, in which article": (
@@ -133,7 +147,8 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
               ?group kgo:branchOf* kgd:islamic-state .
               kgd:kerman-bombings kgo:relatedIncident ?incident . {ARTICLE} }}""",
         {
-            ("kgd:isis-k-attacks-2023", "kgo:Account", A2),
+            ("kgd:isis-k-attack-2023-a", "kgo:Account", A2),
+            ("kgd:isis-k-attack-2023-b", "kgo:Account", A2),
             ("kgd:shrine-attack-2022", "kgo:Assessment", A0),
             ("kgd:shrine-attack-2022", "kgo:ClaimOfResponsibility", A1),
             ("kgd:tehran-attacks-2017", "kgo:Assessment", A0),
@@ -194,7 +209,7 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
             (A0, "kgd:islamic-state", "kgo:SuicideBombing", "kgd:kerman-bombings"),
             (A1, "kgd:islamic-state", "kgo:SuicideBombing", "kgd:kerman-bombings"),
             (A1, "kga:001/unnamed-irna-source", "kgo:SuicideBombing", "kgd:kerman-explosion-1"),
-            (A1, "kga:001/unnamed-irna-source", "kgo:SuicideBombing", "kgd:kerman-explosion-2"),
+            (A1, "kga:001/publisher", "kgo:SuicideBombing", "kgd:kerman-explosion-2"),
             (A2, "kgd:islamic-state", "kgo:SuicideBombing", "kgd:kerman-bombings"),
             (A2, "kga:002/backpack-theory-holders", "kgo:RemoteDetonatedBombing", "kgd:kerman-bombings"),
             (A3, "kgd:islamic-state", "kgo:SuicideBombing", "kgd:kerman-bombings"),
@@ -234,7 +249,6 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
               ?r a ?kind ; kgo:inResponseTo kgd:kerman-bombings ; kgo:carriedOutBy ?by ; kgo:source ?art .
               ?kind rdfs:subClassOf kgo:Response . OPTIONAL {{ ?r kgo:destination ?destination }} {ARTICLE} }}""",
         {
-            (A1, "kgo:Demonstration", "kga:001/crowds-across-iran", None),
             (A1, "kgo:ProtestCall", "kgd:iranian-authorities", None),
             (A3, "kgo:CancelledVisit", "kgd:ebrahim-raisi", "kgd:turkey"),
             (A3, "kgo:DayOfMourning", "kgd:iran", None),

@@ -10,7 +10,6 @@ from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from kg import __version__, describe, iris, rdfio
-from kg.cli import main
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -39,10 +38,9 @@ SPDX_TERMS = {"checksum", "Checksum", "algorithm", "checksumValue", "checksumAlg
 
 
 @pytest.fixture(scope="module")
-def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("built")
-    assert main(["build", "--out", str(out)]) == 0
-    return out
+def built_dir(build_dir: Path) -> Path:
+    """The session's 'kg build --out DIR' of the embedded corpus."""
+    return build_dir
 
 
 @pytest.fixture(scope="module")

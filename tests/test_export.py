@@ -26,7 +26,6 @@ from kg.build import BuildResult
 from kg.cli import main
 from kg.namespaces import KGD, KGO
 from kg.ontology import load_ontology
-from kg.reasoning import with_inferences
 
 RDFLIB_FORMATS = {
     "trig": "trig",
@@ -42,9 +41,9 @@ GENERATED_PREFIX = re.compile(rb"(?<![\w-])ns\d+:")
 
 
 @pytest.fixture(scope="module")
-def full(built: BuildResult) -> Dataset:
-    """The embedded corpus with its inferences, as kg build writes it."""
-    return with_inferences(built.dataset)[0]
+def full(reasoned: Dataset) -> Dataset:
+    """The embedded corpus with its inferences, as kg build writes it (reasoned once per session)."""
+    return reasoned
 
 
 @pytest.fixture(scope="module")

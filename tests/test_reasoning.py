@@ -13,8 +13,9 @@ from kg.reasoning import INFERRED_GRAPH, Inference, infer, keep, with_inferences
 
 
 @pytest.fixture(scope="module")
-def reasoned(dataset: Dataset) -> tuple[Dataset, Inference]:
-    return with_inferences(dataset)
+def reasoned(reasoning: tuple[Dataset, Inference]) -> tuple[Dataset, Inference]:
+    """The session's reasoned embedded corpus (see conftest), as (dataset, inference)."""
+    return reasoning
 
 
 def union_has(ds: Dataset, triple: tuple[object, object, object]) -> bool:

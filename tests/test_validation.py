@@ -26,11 +26,9 @@ def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 
 
 @pytest.fixture(scope="module")
-def built_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("built")
-    result = run_kg("build", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out / TRIG
+def built_file(build_dir: Path) -> Path:
+    """The TriG file of the session's build of the embedded corpus."""
+    return build_dir / TRIG
 
 
 # ------------------------------------------------------------------ the real graph
