@@ -2,7 +2,7 @@
 
 For each dataset (the real corpus, built with its inferences; and built files
 given with ``--data LABEL=FILE``, for example the 5,000-article synthetic
-corpus built with ``kg build --no-reason``) it starts a real ``kg serve`` on a
+corpus built with ``kg build --no-reason --no-check``) it starts a real ``kg serve`` on a
 free loopback port, waits for its announcement, and then, for every named
 query in turn, sends ``--requests`` requests for ``/queries/NAME`` (SPARQL
 JSON results, or Turtle for a CONSTRUCT) from ``--clients`` concurrent clients, each with its own

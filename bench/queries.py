@@ -3,7 +3,7 @@
 For each dataset (the real corpus, built with its inferences; and built files
 of synthetic corpora given with ``--data LABEL=FILE``, for example the
 5,000-article corpus of ``bench/synthetic.py`` built with ``kg build
---no-reason``, because OWL RL reasoning at that size takes hours) it measures:
+--no-reason --no-check``, because OWL RL reasoning and SHACL at that size take hours) it measures:
 
 - *load*: once per dataset, the first `kg query` process with an empty cache
   folder, which loads the built file into an Oxigraph store and answers;

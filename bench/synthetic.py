@@ -228,13 +228,15 @@ class Rewriter:
     local_ids: frozenset[str] = frozenset()
     mentioned: set[str] = field(default_factory=set)
 
-    def text(self, text: str, quoted: bool = False) -> Pieces:
-        """A string with its entity names, years and casualty numbers as slots."""
+    def text(self, text: str, quoted: bool = False, found: set[str] | None = None) -> Pieces:
+        """A string with its entity names, years and casualty numbers as slots; ``found`` collects the names."""
         out: Pieces = []
         at = 0
         for match in self.pattern.finditer(text):
             literal = text[at : match.start()]
             out.append(_escape(literal) if quoted else literal)
+            if found is not None and match.lastgroup == "name":
+                found.add(match.group())
             out += self._replacement(match)
             at = match.end()
         tail = text[at:]
@@ -287,12 +289,17 @@ class Rewriter:
         subject, prop, obj = triple
         return Flow([self.convert("subject", subject), self.convert("property", prop), self.convert("object", obj)])
 
-    def registry_entry(self, entity: RegistryEntity, text: str) -> Tree:
-        """The article's copy of a registry entity, with the aliases that occur in the article text."""
+    def registry_entry(self, entity: RegistryEntity, names_in_text: set[str]) -> Tree:
+        """The article's copy of a registry entity, with the aliases its text spells out.
+
+        An alias counts only where the text's rewrite replaced it as a name of its own: one that occurs
+        only inside a longer name ("Raisi" in "Ebrahim Raisi") does not occur in the synthetic text, and
+        the build refuses an alias that no article uses.
+        """
         entry = entity.entry
         tree: dict[str | Scalar, Tree] = {"type": self.convert("type", entry["type"])}
         tree["label"] = Scalar(tuple(entity.spelling(entry["label"])), quoted=True)
-        used = [a for a in entry.get("aliases", []) if re.search(rf"(?<!\w){re.escape(a)}(?!\w)", text)]
+        used = [a for a in entry.get("aliases", []) if a in names_in_text]
         for key, names in (("aliases", used), ("other_names", entry.get("other_names", []))):
             if names:
                 tree[key] = Flow(Scalar(tuple(entity.spelling(n)), quoted=True) for n in names)
@@ -352,13 +359,14 @@ def load_template(articles: Path, stem: str, registry: dict[str, RegistryEntity]
     meta_tree: dict[str | Scalar, Tree] = {"file": Scalar((STEM, ".txt")), "sha256": Scalar((SHA256,))}
     meta_tree["title"] = Scalar((TITLE,), quoted=True)
     meta_tree.update({k: rewriter.convert(k, v) for k, v in meta.items() if k not in ("file", "sha256", "title")})
-    text_pieces = rewriter.text(text)
+    names_in_text: set[str] = set()
+    text_pieces = rewriter.text(text, found=names_in_text)
     meta_pieces = [header.format("meta"), *_block(meta_tree, 0)]
     facts_pieces = [header.format("facts"), *_block(rewriter.convert("", facts), 0)]
     entries: dict[str, Tree] = {}
     while pending := sorted(rewriter.mentioned - entries.keys()):
         for slug in pending:
-            entries[slug] = rewriter.registry_entry(registry[slug], text)
+            entries[slug] = rewriter.registry_entry(registry[slug], names_in_text)
     ordered: Tree = {Scalar((PREFIX, slug)): entries[slug] for slug in registry if slug in entries}
     template = Template(stem, text_pieces, meta_pieces, facts_pieces, _block(ordered, 0))
     _check_years(template)

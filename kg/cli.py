@@ -495,7 +495,7 @@ def _check(args: argparse.Namespace) -> int:
     outcome = check_corpus(args.corpus, reason=False)
     _print_problems(outcome.problems)
     verdict = "passes" if outcome.passes(args.strict) else "does not pass"
-    if outcome.passes() is not outcome.passes(args.strict):
+    if outcome.passes() and not outcome.passes(args.strict):
         verdict += " (--strict: warnings fail)"
     print(
         f"kg check: {len(outcome.errors)} error(s), {len(outcome.warnings)} warning(s); the corpus {verdict}",

@@ -234,7 +234,7 @@ def load_article(layout: CorpusLayout, stem: str) -> Article:
             raise meta.error("the text has no line to take as its title: give 'title'")
         title = _in_text(default, default, text, meta.line, meta, 1)
     else:
-        title = _text_field(title_node, text, "title")
+        title = _text_value(title_node, text, "title")
     return Article(
         id=stem,
         text_path=text_path,
@@ -276,9 +276,12 @@ def _quote_of(node: Node) -> tuple[str | None, int]:
 
 
 def _text_field(node: Node | None, text: str, what: str) -> MetaValue | None:
+    """An optional title or byline (see :func:`_text_value`)."""
+    return None if node is None else _text_value(node, text, what)
+
+
+def _text_value(node: Node, text: str, what: str) -> MetaValue:
     """A title or byline: a string the text holds, or {value, quote} (stated) or {value} (the curator's record)."""
-    if node is None:
-        return None
     if not node.is_mapping():
         value = node.text(what)
         return _in_text(value, value, text, node.line, node, 1)

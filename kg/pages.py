@@ -262,6 +262,7 @@ who claimed, accused, denied and reported what, each fact with the verbatim quot
 <li>{link(iris.ENTITY_NS + "kerman-bombings", "the 2024 Kerman bombings")}</li>
 <li>{link(ONTOLOGY, "the ontology")}</li>
 <li>{link(iris.GRAPH_NS + "registry", "the entity registry")}</li>
+<li>{link(iris.GRAPH_NS + "records", "the curators' records of the articles")}</li>
 </ul>
 </section>
 <section>

@@ -543,6 +543,9 @@ class Executor:
                 ("publisher", SCHEMA + "publisher"),
                 ("byline", KGO + "byline"),
                 ("published", SCHEMA + "datePublished"),
+                ("URL", SCHEMA + "url"),
+                ("language", SCHEMA + "inLanguage"),
+                ("retrieved", KGO + "retrievedOn"),
                 ("SHA-256", KGO + "sha256"),
             ):
                 for value in values.get(prop, []):

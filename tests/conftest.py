@@ -86,6 +86,15 @@ def frozen() -> Dataset:
     return with_inferences(build_dataset(FROZEN_CORPUS).dataset)[0]
 
 
+@pytest.fixture(scope="session")
+def frozen_file(frozen: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The frozen corpus written as kg build writes it (TriG): for tests that mutate known nodes of the five."""
+    from kg import rdfio
+
+    folder = tmp_path_factory.mktemp("frozen")
+    return rdfio.write_outputs(folder, {rdfio.TRIG: rdfio.to_trig(frozen)})[0]
+
+
 def with_sixth_article(corpus: Path) -> Path:
     """Add the sixth test article (its three files and its registry entries) to a corpus folder."""
     for path in sorted((SIXTH_ARTICLE / "articles").iterdir()):

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kg import resources
 from kg.cli import main
+from kg.corpus import CorpusLayout
 
 ARTICLE = "001_159c79e2a15fef9d"
 
@@ -72,7 +74,9 @@ def test_build_prints_the_summary(two_builds: tuple[Path, Path, str]) -> None:
         "Denial",
     ):
         assert re.search(rf"^\s+{heading}\s+\d+", stdout, re.M), heading
-    assert re.search(r"^\s+articles\s+5$", stdout, re.M)
+    articles = len(CorpusLayout(resources.corpus_dir()).article_stems())
+    assert re.search(rf"^\s+articles\s+{articles}$", stdout, re.M)
+    assert "checked           shapes and quality checks: no errors" in stdout
 
 
 def test_no_auto_generated_prefixes(two_builds: tuple[Path, Path, str]) -> None:
