@@ -209,52 +209,34 @@ def _add_provenance(
     curators = iris.CURATORS
     graph.add((curators, RDF.type, PROV.Agent))
     graph.add((curators, RDFS.label, Literal("kerman-kg curators", lang="en")))
-    describe(iris.REGISTRY_GRAPH, "Entity registry: canonical entities, labels, aliases and place containment")
-    graph.add((iris.REGISTRY_GRAPH, PROV.wasAttributedTo, curators))
-    graph.add(
-        (
-            iris.REGISTRY_GRAPH,
-            DCTERMS.description,
-            Literal(
-                "Knowledge from outside the articles, curated by the project: one canonical entity per real thing, "
-                "its canonical label, every spelling the articles use, and what places are located in.",
-                lang="en",
-            ),
-        )
+
+    def curated(g: URIRef, title: str, description: str, *sources: URIRef) -> None:
+        """A graph of knowledge from outside the articles, attributed to the curators."""
+        describe(g, title, *sources)
+        graph.add((g, PROV.wasAttributedTo, curators))
+        graph.add((g, DCTERMS.description, Literal(description, lang="en")))
+
+    curated(
+        iris.REGISTRY_GRAPH,
+        "Entity registry: canonical entities, labels, aliases and place containment",
+        "Knowledge from outside the articles, curated by the project: one canonical entity per real thing, "
+        "its canonical label, every spelling the articles use, and what places are located in.",
     )
-    describe(
+    curated(
         iris.BACKGROUND_GRAPH,
         "Background links: Wikidata items from the confirmed list",
+        "skos:exactMatch links to Wikidata, only for items listed in the project's confirmed list "
+        "(corpus/wikidata.tsv).",
         URIRef("https://www.wikidata.org/"),
     )
-    graph.add((iris.BACKGROUND_GRAPH, PROV.wasAttributedTo, curators))
-    graph.add(
-        (
-            iris.BACKGROUND_GRAPH,
-            DCTERMS.description,
-            Literal(
-                "skos:exactMatch links to Wikidata, only for items listed in the project's confirmed list "
-                "(corpus/wikidata.tsv).",
-                lang="en",
-            ),
-        )
-    )
     if has_records:
-        describe(iris.RECORDS_GRAPH, "Curators' records: what the curators know of each article from outside its text")
-        graph.add((iris.RECORDS_GRAPH, PROV.wasAttributedTo, curators))
-        graph.add(
-            (
-                iris.RECORDS_GRAPH,
-                DCTERMS.description,
-                Literal(
-                    "Metadata the curators recorded for articles without the text stating it (URL, language, "
-                    "retrieval date, and title, publisher, byline or publication date where the text does not give "
-                    "them), in each article's metadata record (corpus/articles/<stem>.meta.yaml). Each value is "
-                    "reified as a kgo:Assertion recorded in (kgo:recordedIn) that article's kgo:CuratorRecord, never "
-                    "resting on a quote.",
-                    lang="en",
-                ),
-            )
+        curated(
+            iris.RECORDS_GRAPH,
+            "Curators' records: what the curators know of each article from outside its text",
+            "Metadata the curators recorded for articles without the text stating it (URL, language, retrieval "
+            "date, and title, publisher, byline or publication date where the text does not give them), in each "
+            "article's metadata record (corpus/articles/<stem>.meta.yaml). Each value is reified as a "
+            "kgo:Assertion recorded in (kgo:recordedIn) that article's kgo:CuratorRecord, never resting on a quote.",
         )
     describe(iris.ONTOLOGY_GRAPH, "The Kerman KG ontology", iris.ONTOLOGY)
     describe(iris.PROVENANCE_GRAPH, "Provenance of the graphs of this dataset")

@@ -85,14 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder to write into (default: ./build, created if missing)",
     )
-    build.add_argument(
-        "--corpus",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="corpus folder with entities.yaml, wikidata.tsv and articles/ "
-        "(default: the corpus shipped with kerman-kg)",
-    )
+    _add_corpus_option(build)
     build.add_argument(
         "--build-time",
         default=None,
@@ -126,14 +119,7 @@ def _parser() -> argparse.ArgumentParser:
             "corpus passes (warnings allowed), 1 errors (or warnings, with --strict), 2 usage."
         ),
     )
-    check_cmd.add_argument(
-        "--corpus",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="corpus folder with entities.yaml, wikidata.tsv and articles/ "
-        "(default: the corpus shipped with kerman-kg)",
-    )
+    _add_corpus_option(check_cmd)
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
 
     validate_cmd = commands.add_parser(
@@ -397,6 +383,17 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         default=None,
         metavar="FILE",
         help="write to FILE (atomically: a complete file or none) instead of standard output",
+    )
+
+
+def _add_corpus_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="corpus folder with entities.yaml, wikidata.tsv and articles/ "
+        "(default: the corpus shipped with kerman-kg)",
     )
 
 
