@@ -167,6 +167,26 @@ def test_a_query_tells_the_text_from_the_record(six_engine: OxigraphEngine) -> N
         assert basis[field] == ("curator's record", None), field
 
 
+def test_title_and_date_from_the_record_go_to_the_records_graph(tmp_path: Path) -> None:
+    corpus = corpus_with_sixth(tmp_path)
+    meta = corpus / "articles" / f"{STEM}.meta.yaml"
+    edit(meta, 'quote: "Iran mourns victims of Kerman blasts"}', "}")
+    edit(meta, 'value: "Iran mourns victims of Kerman blasts"', 'value: "Kerman: a nation mourns"')
+    edit(
+        meta, 'date_published: {date: 2024-02-02, as_written: "February 2, 2024"}', "date_published: {date: 2024-02-01}"
+    )
+    outcome = check_corpus(corpus, rules=False, reason=False)
+    assert outcome.errors == [] and outcome.dataset is not None
+    records = outcome.dataset.graph(iris.RECORDS_GRAPH)
+    article_graph = outcome.dataset.graph(iris.article_graph(STEM))
+    for prop, value in (
+        (DCTERMS.title, Literal("Kerman: a nation mourns")),
+        (SCHEMA.datePublished, Literal("2024-02-01", datatype=XSD.date)),
+    ):
+        assert (ARTICLE, prop, value) in records and (ARTICLE, prop, None) not in article_graph
+    assert "Kerman: a nation mourns" not in (corpus / "articles" / f"{STEM}.txt").read_text(encoding="utf-8")
+
+
 def test_a_date_written_out_must_agree_with_its_value(tmp_path: Path) -> None:
     corpus = corpus_with_sixth(tmp_path)
     meta = corpus / "articles" / f"{STEM}.meta.yaml"
@@ -311,6 +331,11 @@ FAULTS = {
         lambda c: append_fact(c, "\n  - id: deep\n    note: " + "[" * 10000 + "]" * 10000 + "\n"),
         "note: [[[",
         "nest",
+    ),
+    "a folder named like an article": Fault(
+        lambda c: (c / "articles" / "folder.txt").mkdir() or c / "articles" / "folder.txt",
+        None,
+        "is not a regular file",
     ),
     "an article name with a space": Fault(lambda c: new_article(c, "my article"), None, "not a usable article name"),
     "an article name with markup": Fault(lambda c: new_article(c, "<b>x<i>"), None, "not a usable article name"),
