@@ -36,6 +36,7 @@ from kg.errors import InputError
 from kg.ontology import load_ontology
 from kg.querylib import NamedQuery, library
 from kg.reasoning import INFERRED_GRAPH, asserted_triples, infer
+from kg.yamlsrc import shown
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 KGS = Namespace("https://w3id.org/kerman-kg/shapes#")
@@ -334,7 +335,7 @@ def as_text(report: Report, strict: bool = False) -> str:
         verdict += " (warnings do not fail without --strict)"
     lines.append("")
     lines.append(f"Result: {verdict}")
-    return "\n".join(lines)
+    return "\n".join(shown(line, None) for line in lines)  # a label read from a file never drives the terminal
 
 
 def as_json(report: Report, strict: bool = False) -> str:

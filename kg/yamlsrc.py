@@ -64,10 +64,10 @@ MAX_DEPTH = 32
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def shown(text: str, limit: int = 60) -> str:
-    """Text safe to print: control characters written as escapes, and cut at limit characters."""
+def shown(text: str, limit: int | None = 60) -> str:
+    """Text safe to print: control characters written as escapes, and cut at limit characters (None: not cut)."""
     safe = CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
+    return safe if limit is None or len(safe) <= limit else safe[: limit - 1] + "…"
 
 
 def control_character(text: str) -> str | None:

@@ -229,3 +229,17 @@ def test_mutated_file_fails_with_a_readable_report(frozen_file: Path, tmp_path: 
     assert 'kgd:ebrahim-raisi  "Ebrahim Raisi"' in out  # named by IRI and label
     assert 'isis-claim>  "claim of responsibility by Islamic State (article 001_159c79e2a15fef9d)"' in out
     assert "Result: does not conform" in out
+
+
+def test_control_characters_in_a_label_never_reach_the_terminal(tmp_path: Path) -> None:
+    data = tmp_path / "labels.ttl"
+    data.write_text(
+        "@prefix kgo: <https://w3id.org/kerman-kg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/kerman-kg/id/x> a kgo:Person, kgo:Organisation ; rdfs:label "a\\u001b[31mb\\u0000" .\n',
+        encoding="utf-8",
+    )
+    result = run_kg("validate", str(data))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "\x1b" not in result.stdout and "\x00" not in result.stdout
+    assert '"a\\x1b[31mb\\x00"' in result.stdout
