@@ -40,8 +40,13 @@ from kg.registry import Entity, parse_names, parse_types
 from kg.yamlsrc import Node, load_yaml
 
 FILE_KEYS = {"article", "entities", "facts"}
-LOCAL_ENTITY_KEYS = {"id", "type", "label", "quote", "occurrence", "aliases", "note"}
-FACT_KEYS = {"id", "quote", "occurrence", "note", "relations", "statement", "casualties", "response"}
+#: keys every fact and article-local entity may carry about its review (see corpus/README.md, "Drafts")
+REVIEW_KEYS = {"review", "drafted"}
+#: review states: a draft awaits the curator; accepted and unmarked items are built; rejected ones never are
+REVIEW_STATES = ("draft", "accepted", "rejected")
+DRAFTED_KEYS = {"rule", "cue", "confidence"}
+LOCAL_ENTITY_KEYS = {"id", "type", "label", "quote", "occurrence", "aliases", "note"} | REVIEW_KEYS
+FACT_KEYS = {"id", "quote", "occurrence", "note", "relations", "statement", "casualties", "response"} | REVIEW_KEYS
 BODIES = ("relations", "statement", "casualties", "response")
 
 #: statement key -> property, for keys whose values are entities
@@ -97,6 +102,8 @@ class ArticleFacts:
     errors: list[InputError] = field(default_factory=list)
     fact_kinds: dict[str, str] = field(default_factory=dict)
     origins: Origins = field(default_factory=dict)
+    #: ids of the facts and entities left out because they await review (draft) or were rejected
+    unreviewed: dict[str, str] = field(default_factory=dict)
 
 
 class ArticleMapper:
@@ -122,6 +129,7 @@ class ArticleMapper:
         self.facts: dict[str, tuple[str, Node]] = {}
         self.errors: list[InputError] = []
         self.origins: Origins = {}
+        self.unreviewed: dict[str, tuple[str, int]] = {}
 
     # ------------------------------------------------------------- driver
 
@@ -139,13 +147,17 @@ class ArticleMapper:
             return self._result()
         self._add_article_description()
         entities = root.get("entities")
-        for node in entities.seq("entities") if entities is not None else []:
-            self._guard(self._local_entity, node)
+        entity_nodes = entities.seq("entities") if entities is not None else []
         facts_node = root.get("facts")
         fact_nodes = facts_node.seq("facts") if facts_node is not None else []
         if not fact_nodes:
             self.errors.append(root.error("an annotation file needs a non-empty list of 'facts'"))
-        for node in fact_nodes:
+        # drafts and rejected items never reach the graph: set them aside before anything refers to them
+        reviewed_entities = [n for n in entity_nodes if not self._unreviewed(n)]
+        reviewed_facts = [n for n in fact_nodes if not self._unreviewed(n)]
+        for node in reviewed_entities:
+            self._guard(self._local_entity, node)
+        for node in reviewed_facts:
             self._guard(self._register_fact, node)
         for _, node in self.facts.values():  # only facts whose id and body are sound
             self._guard(self._fact, node)
@@ -153,7 +165,46 @@ class ArticleMapper:
 
     def _result(self) -> ArticleFacts:
         kinds = {fid: kind for fid, (kind, _) in self.facts.items()}
-        return ArticleFacts(self.graph, self.local, self.errors, kinds, self.origins)
+        unreviewed = {slug: state for slug, (state, _) in self.unreviewed.items()}
+        return ArticleFacts(self.graph, self.local, self.errors, kinds, self.origins, unreviewed)
+
+    def _unreviewed(self, node: Node) -> bool:
+        """Whether a fact or entity awaits review or was rejected (and so is left out); checks its review keys."""
+        if not node.is_mapping():
+            return False  # reported by the step that maps it
+        try:
+            review = node.get("review")
+            state = review.text("review") if review is not None else "accepted"
+            if state not in REVIEW_STATES:
+                assert review is not None
+                raise review.error(f"review must be one of {', '.join(REVIEW_STATES)}, not '{state}'")
+            drafted = node.get("drafted")
+            if drafted is not None:
+                drafted.mapping("drafted")
+                drafted.only_keys(DRAFTED_KEYS, "drafted")
+                confidence = drafted.get("confidence")
+                if confidence is not None and not (
+                    isinstance(confidence.value, (int, float)) and 0 <= confidence.value <= 1
+                ):
+                    raise confidence.error("confidence must be a number from 0 to 1")
+        except InputError as exc:
+            self.errors.append(exc)
+            return True
+        if state == "accepted":
+            return False
+        identifier = node.get("id")
+        if identifier is not None and isinstance(identifier.value, str):
+            self.unreviewed[identifier.value] = (state, node.line)
+        return True
+
+    def _not_built(self, name: str) -> str:
+        """Why a reference to an unreviewed item fails, or '' when the name is not one."""
+        if name not in self.unreviewed:
+            return ""
+        state, line = self.unreviewed[name]
+        if state == "draft":
+            return f"; '{name}' is still a draft (review: draft at line {line}): accept it first"
+        return f"; '{name}' was rejected (review: rejected at line {line})"
 
     def _guard(self, step: Callable[[Node], None], node: Node) -> None:
         try:
@@ -608,7 +659,7 @@ class ArticleMapper:
             known = list(self.local) + list(self.registry) + [PUBLISHER]
             raise node.error(
                 f"unknown entity '{name}': not in corpus/entities.yaml nor among this file's entities"
-                + _suggest(name, known)
+                + (self._not_built(name) or _suggest(name, known))
             )
         if expected is not None:
             problem = self.vocabulary.conflict(types, expected)
@@ -626,7 +677,9 @@ class ArticleMapper:
         kind = self.facts.get(name, (None, None))[0]
         if kind != "statement":
             statements = [f for f, (k, _) in self.facts.items() if k == "statement"]
-            raise node.error(f"'{name}' is not a statement fact of this file" + _suggest(name, statements))
+            raise node.error(
+                f"'{name}' is not a statement fact of this file" + (self._not_built(name) or _suggest(name, statements))
+            )
         return iris.in_article(self.article.id, name)
 
     def _entity_or_statement(self, node: Node) -> URIRef:

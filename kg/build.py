@@ -53,6 +53,9 @@ class Summary:
     casualty_reports: int = 0
     assertions: int = 0
     quotes: int = 0
+    #: facts and entities left out of the graph: awaiting review (draft), and rejected
+    drafts: int = 0
+    rejected: int = 0
 
 
 @dataclass
@@ -116,6 +119,8 @@ def build_dataset(
         errors.extend(facts.errors)
         origins.update(facts.origins)
         summary.article_local_entities += len(facts.local_entities)
+        summary.drafts += sum(1 for state in facts.unreviewed.values() if state == "draft")
+        summary.rejected += sum(1 for state in facts.unreviewed.values() if state == "rejected")
     if errors:
         raise BuildFailed(errors)
 

@@ -42,6 +42,7 @@ META_KEYS = {
     "language",
     "retrieved",
     "note",
+    "review",
 }
 
 #: What an article's stem may be: it becomes part of the article's IRI and graph name.
@@ -218,6 +219,12 @@ def load_article(layout: CorpusLayout, stem: str) -> Article:
     text, digest = read_text(text_path)
     meta = load_yaml(meta_path).mapping("the metadata record")
     meta.only_keys(META_KEYS, "the metadata record")
+    review = meta.get("review")
+    if review is not None and review.value != "accepted":
+        raise review.error(
+            "the metadata record is a draft (kg draft wrote it): check its values against the text, add what you "
+            "know from outside it, then delete this line (or write 'review: accepted')"
+        )
     file_node = meta.require("file", "the metadata record")
     if file_node.text("file") != text_path.name:
         raise file_node.error(f"file is '{file_node.value}' but this record belongs to {text_path.name}")

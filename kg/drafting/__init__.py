@@ -1,0 +1,22 @@
+"""Drafting annotations: from a new article to facts a curator reviews one by one.
+
+``kg draft`` reads an article and proposes its annotation in the curator's own
+format (``corpus/README.md``), every proposed fact marked ``review: draft`` with
+the rule and the words that produced it and a confidence. The build leaves drafts
+out of the graph; the curator accepts a fact by changing ``review: draft`` to
+``review: accepted`` (or deletes it, or marks it ``rejected`` so that a new draft
+does not propose it again). The road an article travels:
+
+- :mod:`kg.drafting.analysis`: sentences (spaCy's blank English pipeline) and the names in them,
+  linked to the registry or proposed as new entities;
+- :mod:`kg.drafting.context`: what every extractor needs to know of the article: its main attack,
+  the words that refer to it, its quotations, and who states a passage;
+- :mod:`kg.drafting.speakers`: who says something in a sentence;
+- :mod:`kg.drafting.dates`: date expressions, resolved against the publication date or an event's date;
+- the extractors, each ``(Analysis) -> list[DraftFact]``: :mod:`kg.drafting.statements`,
+  :mod:`kg.drafting.figures` (casualty figures) and :mod:`kg.drafting.events` (the attack's date and
+  place, prior incidents, responses);
+- :mod:`kg.drafting.model`: the proposed fact, :class:`~kg.drafting.model.DraftFact`;
+- :mod:`kg.drafting.writer`: the curator's YAML, written or merged into;
+- :mod:`kg.drafting.draft`: one article drafted, its metadata record included (``kg draft``).
+"""
