@@ -147,3 +147,66 @@ def test_stale_inferences_are_replaced(reasoned: tuple[Dataset, Inference]) -> N
     again, _ = with_inferences(full)
     assert not union_has(again, stale)
     full.graph(INFERRED_GRAPH).remove(stale)
+
+
+# ----------------------------------------------------------------------------- the rules against owlrl
+
+
+def test_the_rules_keep_exactly_what_owlrl_keeps_on_the_corpus(built: object) -> None:
+    from kg.reasoning import infer_owlrl, infer_rules
+
+    dataset = built.dataset  # type: ignore[attr-defined]
+    ours, reference = infer_rules(dataset).graph, infer_owlrl(dataset).graph
+    assert len(reference) > 1000
+    assert set(ours) == set(reference)
+
+
+def test_the_rules_keep_exactly_what_owlrl_keeps_on_a_synthetic_corpus(tmp_path: object) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kg.build import build_dataset
+    from kg.reasoning import infer_owlrl, infer_rules
+
+    folder = Path(str(tmp_path)) / "synthetic"
+    script = Path(__file__).resolve().parent.parent / "bench" / "synthetic.py"
+    made = subprocess.run([sys.executable, str(script), "7", str(folder)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    dataset = build_dataset(folder).dataset
+    ours, reference = infer_rules(dataset).graph, infer_owlrl(dataset).graph
+    assert len(reference) > 3000
+    assert set(ours) == set(reference)
+
+
+def test_the_rules_follow_chains_transitivity_inverses_and_symmetry() -> None:
+    """Each rule on a small graph written for the test, beside owlrl's answer on the same graph."""
+    from kg import resources
+    from kg.ontology import load_ontology
+    from kg.reasoning import infer_owlrl, infer_rules
+
+    data = Dataset()
+    graph = data.graph(URIRef("urn:test"))
+    for triple in (
+        (KGD.a, KGO.occurredAt, KGD.site),
+        (KGD.site, KGO.locatedIn, KGD.city),
+        (KGD.city, KGO.locatedIn, KGD.country),
+        (KGD.p, KGO.holdsPosition, KGD.post),
+        (KGD.post, KGO.positionIn, KGD.org),
+        (KGD.org, KGO.alliedWith, KGD.other),
+        (KGD.a, KGO.hasSubEvent, KGD.b),
+    ):
+        graph.add(triple)
+    for triple in load_ontology(resources.ontology_dir()):
+        data.graph(iris.ONTOLOGY_GRAPH).add(triple)
+    ours = set(infer_rules(data).graph)
+    for expected in (
+        (KGD.site, KGO.locatedIn, KGD.country),  # transitive
+        (KGD.a, KGO.occurredAt, KGD.country),  # chain occurredAt o locatedIn, through transitivity
+        (KGD.p, KGO.affiliatedWith, KGD.org),  # chain holdsPosition o positionIn
+        (KGD.other, KGO.alliedWith, KGD.org),  # symmetric
+        (KGD.b, KGO.subEventOf, KGD.a),  # inverse
+        (KGD.post, RDF.type, KGO.Position),  # range
+    ):
+        assert expected in ours, expected
+    assert ours == set(infer_owlrl(data).graph)
