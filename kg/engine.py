@@ -11,8 +11,8 @@ rdflib initBindings); the project's prefixes are pre-bound.
 rebuilding it each time: the dataset is built (with its inferences) once per
 distinct input and kept as an Oxigraph store in the cache folder
 (``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kerman-kg``, else
-``~/.cache/kerman-kg``), keyed by a digest of every input file and the
-kerman-kg version, so an edited article is rebuilt and an unchanged corpus
+``~/.cache/kerman-kg``), keyed by a digest of every input file, the
+kerman-kg version and its code, so an edited article is rebuilt and an unchanged corpus
 opens in milliseconds.
 """
 
@@ -197,9 +197,21 @@ def cache_root() -> Path:
     return base / "kerman-kg"
 
 
+def code_digest() -> str:
+    """A digest of the package's own Python files: a cached build made by other code is not this code's build."""
+    sha = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        sha.update(str(path.relative_to(package)).encode())
+        sha.update(b"\0")
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
 def inputs_digest(paths: list[Path], salt: str) -> str:
-    """A digest of the files' names and bytes (folders walked in name order) and a salt."""
-    sha = hashlib.sha256(f"{__version__}\n{salt}\n".encode())
+    """A digest of the files' names and bytes (folders walked in name order), the code (:func:`code_digest`)
+    and a salt."""
+    sha = hashlib.sha256(f"{__version__}\n{code_digest()}\n{salt}\n".encode())
     for root in paths:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:

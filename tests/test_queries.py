@@ -353,3 +353,15 @@ def test_unbound_literal_round_trip() -> None:
         URIRef("https://w3id.org/kerman-kg/id/iran"),
     ):
         assert to_rdflib(to_oxigraph(term)) == term
+
+
+def test_the_cache_key_changes_with_the_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A cached build made by other code (an edited kg/annotations.py, say) is not reused."""
+    from kg import engine
+
+    data = tmp_path / "data.nq"
+    data.write_text("", encoding="utf-8")
+    before = engine.inputs_digest([data], "salt")
+    assert engine.code_digest() == engine.code_digest() and len(engine.code_digest()) == 64
+    monkeypatch.setattr(engine, "code_digest", lambda: "0" * 64)
+    assert engine.inputs_digest([data], "salt") != before
