@@ -13,65 +13,27 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import IN_CI
+from chromium import WAIT_MS, launch
 from rdflib import Graph
 from test_serve import Server, start
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page
 
-CHROMIUM = shutil.which(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))  # None when missing
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WAIT_MS = 30_000  # any single wait in the browser, on a busy machine
 CLAIMS = "claims-of-responsibility"
-
-
-def _missing() -> str | None:
-    """Why the browser tests cannot run here (None when they can)."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright module is not installed (pip install '.[test]')"
-    if CHROMIUM is None:
-        wanted = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
-        return f"no Chromium at {wanted} (apt-get install chromium, or set KG_CHROMIUM)"
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium with a fresh temporary profile; a skip (a failure in CI) when unavailable."""
-    reason = _missing()
-    if reason is not None:
-        if IN_CI:
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from launch()
 
 
 @pytest.fixture(scope="module")

@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from conftest import FROZEN_CORPUS, IN_CI, with_sixth_article
-from test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
-from test_browser import _missing as missing_browser
+from chromium import WAIT_MS, launch
+from conftest import FROZEN_CORPUS, with_sixth_article
 from test_serve import free_port
 
 from kg import iris
@@ -52,19 +51,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, as tests/test_browser.py launches it; a skip (a failure in CI) when unavailable."""
-    reason = missing_browser()
-    if reason is not None:
-        if IN_CI:
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from launch()
 
 
 def draft_sixth_article(corpus: Path, keep_record: bool) -> Path:
