@@ -53,11 +53,14 @@ def load(path: str | Path | None = None, corpus: str | Path | None = None, reaso
     return dataset
 
 
-def query(name_or_sparql: str, data: str | Path | None = None, **params: str):  # type: ignore[no-untyped-def]
-    """Run a named query (or any SPARQL) and return its rows; see :func:`kg.querying.query`."""
+def query(  # type: ignore[no-untyped-def]
+    name_or_sparql: str, data: str | Path | None = None, limit: int | None = None, offset: int = 0, **params: str
+):
+    """Run a named query (or any SPARQL) and return its rows (a page with limit and offset); see
+    :func:`kg.querying.query`."""
     from kg.querying import query as run_query
 
-    return run_query(name_or_sparql, data, None, **params)
+    return run_query(name_or_sparql, data, None, limit, offset, **params)
 
 
 __all__ = ["__version__", "load", "query"]

@@ -11,11 +11,19 @@ matches several entities equally is an error that lists them.
 :func:`query` is the Python API: ``kg.query("casualty-figures")`` returns
 :class:`Rows`, a list of rows with named fields, convertible to a pandas
 DataFrame with :meth:`Rows.to_pandas` when pandas is installed.
+
+A SELECT answer can be read a page at a time (``limit`` and ``offset``, as
+``kg query --limit/--offset`` and ``kg serve``'s ``/queries/NAME?limit=&offset=``
+do). Every named query has a total ``ORDER BY``, so consecutive pages never
+overlap and together give the whole answer. A named query is paged by the
+engine (``LIMIT``/``OFFSET`` added to its text, one row more than asked for, to
+tell whether more follow); any other query is paged after it has run.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +41,43 @@ UNKNOWN_NS = "urn:x-kerman-kg:unknown:"
 
 @dataclass
 class Prepared:
-    """A query ready to run: its text, bound parameters, and notes for the user."""
+    """A query ready to run: its text, bound parameters, and notes for the user.
+
+    ``more`` is set by :func:`run` when it read a page: whether rows follow the page (None when the
+    answer was not paged).
+    """
 
     text: str
     bindings: dict[str, Node]
     notes: list[str] = field(default_factory=list)
     named: NamedQuery | None = None
+    more: bool | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which rows of a SELECT answer to read: ``limit`` rows (all when None) after skipping ``offset``."""
+
+    limit: int | None = None
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.limit is not None and (
+            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1
+        ):
+            raise QueryLibraryError(f"the limit must be a whole number of rows, 1 or more, not {self.limit!r}")
+        if isinstance(self.offset, bool) or not isinstance(self.offset, int) or self.offset < 0:
+            raise QueryLibraryError(f"the offset must be a whole number of rows, 0 or more, not {self.offset!r}")
+
+    @property
+    def whole(self) -> bool:
+        """Whether this page is the whole answer (no limit, no offset)."""
+        return self.limit is None and self.offset == 0
+
+    def clause(self) -> str:
+        """The solution modifiers that read this page and one row more (to tell whether rows follow)."""
+        limit = "" if self.limit is None else f"LIMIT {self.limit + 1}\n"
+        return f"\n{limit}OFFSET {self.offset}\n"
 
 
 def expand(value: str) -> URIRef | None:
@@ -134,20 +173,64 @@ def _free_bindings(params: dict[str, str]) -> dict[str, Node]:
     return {k: expand(v) or Literal(v) for k, v in params.items()}
 
 
-def run(engine: Engine, name_or_text: str, params: dict[str, str] | None = None) -> tuple[Result, Prepared]:
-    """Prepare and run a query."""
+#: a LIMIT or OFFSET among the last words of a query, or a VALUES block that ends it: a page cannot be
+#: added to its text
+_TRAILING_MODIFIER = re.compile(r"\b(LIMIT|OFFSET)\b[^{}]*$|\bVALUES\b[^{}]*\{[^{}]*\}\s*$", re.IGNORECASE)
+
+
+def paged_text(text: str, page: Page) -> str | None:
+    """The query with the page's LIMIT and OFFSET added; None when its last clause does not allow it.
+
+    The library's queries end with their ORDER BY (their headers and comments say so), so the page
+    goes after it. A query that ends with a LIMIT, OFFSET or VALUES of its own is paged by :func:`run`
+    after it has run.
+    """
+    code = "\n".join(line.split("#", 1)[0] if line.lstrip().startswith("#") else line for line in text.splitlines())
+    if _TRAILING_MODIFIER.search(code):
+        return None
+    return text.rstrip() + page.clause()
+
+
+def run(
+    engine: Engine, name_or_text: str, params: dict[str, str] | None = None, page: Page | None = None
+) -> tuple[Result, Prepared]:
+    """Prepare and run a query; with a page, only those rows of a SELECT answer (``Prepared.more`` says
+    whether rows follow).
+
+    Raises:
+        QueryLibraryError: A page of an answer that is not a table (ASK, CONSTRUCT, DESCRIBE).
+    """
     prepared = prepare(engine, name_or_text, params)
-    return engine.query(prepared.text, prepared.bindings), prepared
+    if page is None or page.whole:
+        return engine.query(prepared.text, prepared.bindings), prepared
+    text = paged_text(prepared.text, page) if prepared.named is not None else None
+    result = engine.query(text or prepared.text, prepared.bindings)
+    if result.kind != "select":
+        raise QueryLibraryError(
+            "--limit and --offset read a page of the rows of a SELECT query, not of an ASK, "
+            "CONSTRUCT or DESCRIBE answer"
+        )
+    rows = result.rows if text is not None else result.rows[page.offset :]
+    if page.limit is not None:
+        prepared.more = len(rows) > page.limit
+        rows = rows[: page.limit]
+    else:
+        prepared.more = False
+    return Result(result.kind, result.variables, rows), prepared
 
 
 # ------------------------------------------------------------------------ Python API
 
 
 class Rows(list):  # type: ignore[type-arg]
-    """A query's rows with named fields; ``.columns``, ``.notes`` and ``.to_pandas()``."""
+    """A query's rows with named fields; ``.columns``, ``.notes``, ``.more`` and ``.to_pandas()``.
+
+    ``more`` is True when a page (``limit``) was read and rows follow it.
+    """
 
     columns: list[str]
     notes: list[str]
+    more: bool = False
 
     def to_pandas(self) -> Any:
         """The rows as a pandas DataFrame (install the 'pandas' extra)."""
@@ -172,6 +255,8 @@ def query(
     name_or_sparql: str,
     data: str | Path | None = None,
     engine: Engine | None = None,
+    limit: int | None = None,
+    offset: int = 0,
     **params: str,
 ) -> Rows:
     """Run a named query (or any SPARQL) over the built graph and return its rows.
@@ -180,22 +265,28 @@ def query(
         name_or_sparql: A query name from ``kg queries``, a ``.rq`` file, or SPARQL text.
         data: A built dataset file to query instead of the (cached) build of the embedded corpus.
         engine: An engine to use instead (e.g. :class:`kg.engine.RdflibEngine`).
+        limit: Return at most this many rows (a page); ``Rows.more`` tells whether rows follow.
+        offset: Skip this many rows first (the rows of the earlier pages).
         **params: The query's parameters, e.g. ``attack="Kerman"``.
 
     Example:
         >>> rows = kg.query("death-toll-range")
         >>> rows[0].low, rows[0].high
+        >>> first = kg.query("article-metadata", limit=10)
+        >>> second = kg.query("article-metadata", limit=10, offset=10)
     """
+    page = Page(limit, offset)
     if engine is None:
         engine, _ = open_engine(Path(data) if data is not None else None)
-    result, prepared = run(engine, name_or_sparql, {k: str(v) for k, v in params.items()})
+    result, prepared = run(engine, name_or_sparql, {k: str(v) for k, v in params.items()}, page)
     if result.kind != "select":
         raise QueryLibraryError("kg.query returns rows; run CONSTRUCT, DESCRIBE and ASK queries with the engine")
     Row = namedtuple("Row", result.variables, rename=True)  # type: ignore[misc]
     rows = Rows(Row(*(python_value(v) for v in row)) for row in result.rows)
     rows.columns = list(result.variables)
     rows.notes = prepared.notes
+    rows.more = bool(prepared.more)
     return rows
 
 
-__all__ = ["Rows", "bind", "library", "prepare", "query", "resolve_entity", "run"]
+__all__ = ["Page", "Rows", "bind", "library", "paged_text", "prepare", "query", "resolve_entity", "run"]

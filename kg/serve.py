@@ -1,8 +1,8 @@
 """``kg serve``: a read-only SPARQL 1.1 endpoint over the knowledge graph, with linked-data pages.
 
 The server (Starlette on uvicorn) answers over the Oxigraph store that ``kg
-query`` uses: the cached build of the embedded corpus with its inferences, or
-of a built file given with ``--data`` (see :func:`kg.engine.store_path`). This
+query`` uses: the store of the build folder (:mod:`kg.buildfolder`), with its
+inferences, or of a built file given with ``--data`` (see :func:`kg.engine.store_path`). This
 module is the HTTP layer: it reads requests, checks queries, negotiates
 formats and hands every piece of work to the query workers of
 :mod:`kg.workers`; the HTML comes from :mod:`kg.pages`.
@@ -35,6 +35,12 @@ URL scheme
     browsers), and one query's answer, with the same formats plus HTML. An
     entity parameter takes an IRI, a prefixed name or a name or alias. An
     unknown query is a 404 with close matches; an unknown parameter a 400.
+    A SELECT answer comes a page at a time: ``limit`` rows (default
+    :data:`DEFAULT_LIMIT`, at most ``--max-rows``) after ``offset`` rows
+    (default 0); a bad value is a 400 naming it. When more rows follow, the
+    answer carries a ``Link: <...>; rel="next"`` header with the next page's
+    URL and a ``KG-Note`` header (and, in HTML, a note) saying so. Every named
+    query orders its rows completely, so pages never overlap.
     ``format=sparql`` (or ``Accept: application/sparql-query``) gives the
     query's text instead, with its parameters written in as a VALUES block
     (:mod:`kg.querytext`): the given ones, or with none given the example's
@@ -120,7 +126,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from kg import pages
 from kg.workers import (
@@ -161,6 +167,9 @@ READ_ONLY = "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CL
 NO_SERVICE = (
     "SERVICE is not allowed: this endpoint makes no requests to other endpoints (federated queries are disabled)"
 )
+#: the query-string fields that page a named query's answer, and the rows of a page when none is asked for
+PAGING = ("limit", "offset")
+DEFAULT_LIMIT = 1000
 
 
 # ---------------------------------------------------------------- reading queries
@@ -351,6 +360,8 @@ class ServeOptions:
     workers: int = 2
     cors: tuple[str, ...] = ()
     store: Path | None = field(default=None, compare=False)
+    #: the build folder to serve when no file is given (default: kg.buildfolder.default_folder())
+    build: Path | None = None
 
     @property
     def limits(self) -> Limits:
@@ -526,9 +537,15 @@ class App:
             return _text(404, f"unknown query '{name}'{hint}")
         params: dict[str, str] = {}
         format_values: list[str] = []
+        paging: dict[str, str] = {}
         for key, value in request.query_params.multi_items():
             if key == "format":
                 format_values.append(value)
+                continue
+            if key in PAGING:
+                if key in paging:
+                    return _text(400, f"'{key}' is given twice")
+                paging[key] = value
                 continue
             try:
                 named.parameter(key)
@@ -546,12 +563,42 @@ class App:
         kind = inspect_query(named.text).kind
         if kind is not None and formats.for_kind(kind) is None:
             return _text(406, not_acceptable(kind, formats.offered(kind), formats.asked))
-        if not params and formats.for_kind(kind or "select") is SPARQL_TEXT:
+        wants_text = formats.for_kind(kind or "select") is SPARQL_TEXT
+        if not params and wants_text:
             from kg.querytext import example_params
 
             params = example_params(named)  # the text of a bare example runs as its header's example does
-        reply = await self.pool.run(NamedQueryJob(name, tuple(params.items()), formats))
+        if kind == "graph" or wants_text:
+            if paging:
+                return _text(400, "limit and offset page the rows of a SELECT answer; this asks for RDF or the text")
+            job = NamedQueryJob(name, tuple(params.items()), formats)
+        else:
+            limit, offset = self._page(paging)
+            following = [(k, v) for k, v in request.query_params.multi_items() if k not in PAGING]
+            next_url = f"{request.url.path}?{urlencode([*following, ('limit', limit), ('offset', offset + limit)])}"
+            job = NamedQueryJob(name, tuple(params.items()), formats, limit, offset, next_url)
+        reply = await self.pool.run(job)
         return _response(reply, vary=True)
+
+    def _page(self, paging: dict[str, str]) -> tuple[int, int]:
+        """The page a named-query request asks for: ``limit`` (default :data:`DEFAULT_LIMIT`, at most the
+        server's ``--max-rows``) and ``offset`` (default 0); BadRequest (400) naming a bad value."""
+        most = self.options.max_rows
+        limits = {"limit": (1, most, min(DEFAULT_LIMIT, most)), "offset": (0, None, 0)}
+        page: dict[str, int] = {}
+        for key, (least, greatest, default) in limits.items():
+            text = paging.get(key, "").strip()
+            if not text:
+                page[key] = default
+                continue
+            if not text.isdigit():
+                raise BadRequest(400, f"{key} must be a whole number of rows, not '{paging[key]}'")
+            value = int(text)
+            if value < least or (greatest is not None and value > greatest):
+                bound = f"between {least} and {greatest} (the server's --max-rows)" if greatest else f"{least} or more"
+                raise BadRequest(400, f"{key} must be {bound}, not {value}")
+            page[key] = value
+        return page["limit"], page["offset"]
 
     # ------------------------------------------------------------ linked data
 
@@ -645,7 +692,7 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
                 allow_origins=list(options.cors),
                 allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                 allow_headers=["Accept", "Content-Type"],
-                expose_headers=["KG-Note"],
+                expose_headers=["KG-Note", "Link"],
             )
         )
     return Starlette(
@@ -738,7 +785,7 @@ def main(options: ServeOptions) -> int:
         return 2
     print("kg serve: opening the store (the first run after a change builds it)...", file=sys.stderr, flush=True)
     try:
-        path, _ = store_path(options.data)
+        path, _ = store_path(options.data, options.build)
     except BuildFailed as failed:
         for problem in failed.errors:
             print(f"error: {problem}", file=sys.stderr)

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from kg import pages
+    from kg.querying import Page
 
 log = logging.getLogger("kg.serve")
 
@@ -159,11 +160,18 @@ class QueryJob:
 
 @dataclass(frozen=True)
 class NamedQueryJob:
-    """A named query of the library with its parameters (names already checked)."""
+    """A named query of the library with its parameters (names already checked).
+
+    With a ``limit``, only that page of a SELECT answer (``limit`` rows after ``offset``); when more
+    rows follow, the reply links to ``next_url`` (a ``Link: <...>; rel="next"`` header and a note).
+    """
 
     name: str
     params: tuple[tuple[str, str], ...]
     formats: Formats
+    limit: int | None = None
+    offset: int = 0
+    next_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,6 +235,17 @@ class _TooManyRows(Exception):
 
 class QueryAnswerError(ValueError):
     """An answer this endpoint cannot write."""
+
+
+@dataclass
+class _Solutions:
+    """A page of a SELECT answer: Oxigraph's variables and the solutions read."""
+
+    variables: list[Any]
+    solutions: list[Any]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.solutions)
 
 
 def _limited(items: Iterable[Any], limit: int) -> list[Any]:
@@ -336,8 +355,8 @@ class Executor:
         return self.answer(answer, job.formats)
 
     def named_query(self, job: NamedQueryJob) -> Reply:
-        from kg.engine import to_oxigraph
-        from kg.querying import prepare
+        from kg.engine import run_bound
+        from kg.querying import Page, prepare
 
         prepared = prepare(self.engine, job.name, dict(job.params))
         if prepared.named is not None and _wants_text(job.formats, prepared.text):
@@ -345,19 +364,48 @@ class Executor:
 
             text = written_out(prepared.named, prepared.bindings)
             return Reply(200, SPARQL_TEXT.media_type, text.encode("utf-8"), _note_headers(prepared.notes))
-        substitutions = {self.ox.Variable(k): to_oxigraph(v) for k, v in prepared.bindings.items()}
-        answer = self._execute(prepared.text, use_default_graph_as_union=True, substitutions=substitutions)
+        notes = list(prepared.notes)
+        headers: dict[str, str] = {}
+        if job.limit is None and not job.offset:
+            answer: Any = run_bound(self.store, prepared.text, prepared.bindings)
+        else:
+            answer, more = self._page(prepared.text, prepared.bindings, Page(job.limit, job.offset))
+            if more:
+                notes.append(
+                    f"rows {job.offset + 1}-{job.offset + (job.limit or 0)} shown; more rows follow: {job.next_url}"
+                )
+                headers["Link"] = f'<{job.next_url}>; rel="next"'
         named = prepared.named
         reply = self.answer(
             answer,
             job.formats,
             title=job.name,
             question=named.question if named else "",
-            notes=prepared.notes,
+            notes=notes,
         )
-        if prepared.notes:
-            reply.headers["KG-Note"] = " | ".join(prepared.notes).encode("ascii", "backslashreplace").decode("ascii")
+        if reply.status == 200:
+            reply.headers.update(headers)
+        if notes:
+            reply.headers.update(_note_headers(notes))
         return reply
+
+    def _page(self, text: str, bindings: dict[str, Node], page: Page) -> tuple[Any, bool]:
+        """A page of a named query's answer (LIMIT and OFFSET written into its text when it allows, else
+        read from the answer) and whether rows follow it; an answer that is not a table, as it is."""
+        import itertools
+
+        from kg.engine import run_bound
+        from kg.querying import paged_text
+
+        paged = paged_text(text, page)
+        answer = run_bound(self.store, paged or text, bindings)
+        if not isinstance(answer, self.ox.QuerySolutions):
+            return answer, False
+        skip = 0 if paged is not None else page.offset
+        stop = None if page.limit is None else skip + page.limit + 1
+        solutions = list(itertools.islice(answer, skip, stop))
+        more = page.limit is not None and len(solutions) > page.limit
+        return _Solutions(answer.variables, solutions[: page.limit]), more
 
     def answer(
         self, answer: Any, formats: Formats, title: str = "", question: str = "", notes: Iterable[str] = ()
@@ -378,7 +426,7 @@ class Executor:
                 body = pages.results_page(title, question, [], [], list(notes), boolean=bool(answer))
                 return Reply(200, fmt.media_type, body.encode("utf-8"))
             return Reply(200, fmt.media_type, render(result, fmt.name).encode("utf-8"))
-        if isinstance(answer, ox.QuerySolutions):
+        if isinstance(answer, (ox.QuerySolutions, _Solutions)):
             variables = [v.value for v in answer.variables]
             solutions = _limited(answer, self.limits.max_rows)
             if fmt.name == "html":

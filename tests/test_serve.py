@@ -406,6 +406,45 @@ def test_named_query_errors(server: Server) -> None:
     assert "Nobody Here At All" in note.headers["kg-note"]
 
 
+def test_named_query_pages(server: Server, engine: OxigraphEngine) -> None:
+    """?limit=&offset= read a page; the Link header leads through the pages to the whole answer, in order."""
+    params = {"article": f"kgd:article/{ARTICLE}"}
+    expected, _ = run(engine, "article-facts", params)
+    variables = list(expected.variables)
+    whole = server.get("/queries/article-facts", params=params)  # the default page holds all of it
+    assert whole.status_code == 200 and "link" not in whole.headers
+    assert len(json_rows(whole.content, variables)) == len(expected.rows) > 20
+    rows: list[tuple[Any, ...]] = []
+    url = f"/queries/article-facts?article=kgd:article/{ARTICLE}&limit=20"
+    for _ in range(10):
+        page = server.get(url)
+        assert page.status_code == 200, page.text
+        rows += json_rows(page.content, variables)
+        if "link" not in page.headers:
+            break
+        assert "more rows follow" in page.headers["kg-note"]
+        match = re.fullmatch(r'<(/queries/article-facts\?[^>]+)>; rel="next"', page.headers["link"])
+        assert match, page.headers["link"]
+        url = match.group(1)
+    assert rows == json_rows(whole.content, variables)
+    html = server.get("/queries/article-facts", params={**params, "limit": "5"}, headers={"Accept": "text/html"})
+    assert html.status_code == 200 and "more rows follow" in html.text
+
+
+def test_named_query_bad_pages_are_400(server: Server, limited: Server) -> None:
+    for params in ({"limit": "0"}, {"limit": "ten"}, {"offset": "-1"}, {"limit": "10001"}):
+        answer = server.get("/queries/positions", params=params)
+        assert answer.status_code == 400, params
+        assert next(iter(params)) in answer.text
+    twice = server.get("/queries/positions?limit=2&limit=3")
+    assert twice.status_code == 400 and "twice" in twice.text
+    graph = server.get("/queries/entity-card", params={"entity": "IRGC", "limit": "2"})
+    assert graph.status_code == 400 and "SELECT" in graph.text
+    assert limited.get("/queries/positions", params={"limit": "101"}).status_code == 400  # --max-rows 100
+    default = limited.get("/queries/positions", headers={"Accept": "text/csv"})
+    assert default.status_code == 200 and len(csv_rows(default.content)) <= 101
+
+
 def test_named_construct_query(server: Server, engine: OxigraphEngine) -> None:
     expected, _ = run(engine, "entity-card", {"entity": "IRGC"})
     answer = server.get("/queries/entity-card", params={"entity": "IRGC"}, headers={"Accept": "text/turtle"})
