@@ -26,7 +26,9 @@ import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+import rdflib.term
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
@@ -93,11 +95,17 @@ TYPE_HINTS = {
 Origins = dict[URIRef, tuple[Path, int]]
 
 
+class TripleSink(Protocol):
+    """Where the mapper puts triples: a set, or an rdflib Graph."""
+
+    def add(self, triple: tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node], /) -> object: ...
+
+
 @dataclass
 class ArticleFacts:
     """The outcome of mapping one annotation file."""
 
-    graph: Graph
+    graph: TripleSink
     local_entities: dict[str, Entity] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
     fact_kinds: dict[str, str] = field(default_factory=dict)
@@ -115,8 +123,8 @@ class ArticleMapper:
         vocabulary: Vocabulary,
         ontology: Graph,
         registry: dict[str, Entity],
-        graph: Graph,
-        records: Graph,
+        graph: TripleSink,
+        records: TripleSink,
     ) -> None:
         self.article = article
         self.vocabulary = vocabulary
@@ -691,8 +699,8 @@ class ArticleMapper:
     def _class(self, node: Node, *roots: URIRef) -> URIRef:
         name = node.text("a class")
         cls = KGO[name]
-        allowed = [c for r in roots for c in self.vocabulary.subclasses_of(r)]
         if cls not in self.vocabulary.classes or not any(self.vocabulary.is_subclass(cls, r) for r in roots):
+            allowed = [c for r in roots for c in self.vocabulary.subclasses_of(r)]
             raise node.error(f"'{name}' is not one of the allowed classes here" + _suggest(name, allowed))
         return cls
 

@@ -22,19 +22,20 @@ import datetime as dt
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
-from rdflib.term import Node
 
 from kg import __version__, iris, namespaces, resources
-from kg.annotations import ArticleMapper, Origins
+from kg.annotations import ArticleMapper, Origins, TripleSink
 from kg.corpus import Article, CorpusLayout, load_article
 from kg.errors import BuildFailed, InputError
 from kg.namespaces import KGO, WD
 from kg.ontology import Vocabulary, load_ontology, ontology_files
+from kg.rdfio import Triple
 from kg.registry import Entity, load_registry, load_wikidata, unused_aliases
 
 SOFTWARE = URIRef(iris.ENTITY_NS + "software/kerman-kg")
@@ -60,14 +61,36 @@ class Summary:
 
 @dataclass
 class BuildResult:
-    """A built dataset, with what the curator check needs to point back at the input."""
+    """A built dataset, with what the curator check needs to point back at the input.
 
-    dataset: Dataset
+    The graphs are plain sets of triples (what the writers, the reasoner and the store take); the rdflib
+    :attr:`dataset` is made from them only when someone asks for it.
+    """
+
+    graphs: dict[URIRef, set[Triple]]
     summary: Summary
     articles: list[Article] = field(default_factory=list)
     registry: dict[str, Entity] = field(default_factory=dict)
     #: the file and line of the YAML that produced each fact, assertion, quote and entity
     origins: Origins = field(default_factory=dict)
+    _dataset: Dataset | None = field(default=None, repr=False)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The graphs as an rdflib Dataset whose default graph is their union (made on first use)."""
+        if self._dataset is None:
+            self._dataset = as_dataset(self.graphs)
+        return self._dataset
+
+
+def as_dataset(graphs: Mapping[URIRef, Iterable[Triple]]) -> Dataset:
+    """An rdflib Dataset (default graph: the union) holding the named graphs given as sets of triples."""
+    dataset = Dataset(default_union=True)
+    namespaces.bind(dataset)
+    for name, triples in graphs.items():
+        graph = dataset.graph(name)
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+    return dataset
 
 
 def build_dataset(
@@ -108,13 +131,12 @@ def build_dataset(
     if not errors:  # with an article missing, an alias only it uses would look unused
         errors.extend(unused_aliases(registry, [a.text for a in articles]))
 
-    dataset = Dataset(default_union=True)
-    namespaces.bind(dataset)
+    graphs: dict[URIRef, set[Triple]] = {}
     summary = Summary()
-    records = dataset.graph(iris.RECORDS_GRAPH)
+    records = graphs[iris.RECORDS_GRAPH] = set()
     origins: Origins = {entity.iri: (entity.file, entity.line) for entity in registry.values()}
     for article in articles:
-        graph = dataset.graph(iris.article_graph(article.id))
+        graph = graphs[iris.article_graph(article.id)] = set()
         facts = ArticleMapper(article, vocabulary, onto_graph, registry, graph, records).run()
         errors.extend(facts.errors)
         origins.update(facts.origins)
@@ -124,17 +146,17 @@ def build_dataset(
     if errors:
         raise BuildFailed(errors)
 
-    _add_registry(dataset.graph(iris.REGISTRY_GRAPH), registry)
-    _add_background(dataset.graph(iris.BACKGROUND_GRAPH), registry)
-    ontology_graph = dataset.graph(iris.ONTOLOGY_GRAPH)
-    for triple in onto_graph:
-        ontology_graph.add(triple)
-    _add_provenance(dataset.graph(iris.PROVENANCE_GRAPH), layout, articles, ontology_dir, build_time, len(records) > 0)
-    _summarise(dataset, articles, registry, summary)
-    return BuildResult(dataset, summary, articles, registry, origins)
+    _add_registry(graphs.setdefault(iris.REGISTRY_GRAPH, set()), registry)
+    _add_background(graphs.setdefault(iris.BACKGROUND_GRAPH, set()), registry)
+    graphs[iris.ONTOLOGY_GRAPH] = set(onto_graph)  # type: ignore[arg-type]
+    provenance = graphs.setdefault(iris.PROVENANCE_GRAPH, set())
+    _add_provenance(provenance, layout, articles, ontology_dir, build_time, len(records) > 0)
+    graphs = {name: triples for name, triples in graphs.items() if triples}
+    _summarise(graphs, articles, registry, summary)
+    return BuildResult(graphs, summary, articles, registry, origins)
 
 
-def _add_registry(graph: Graph, registry: dict[str, Entity]) -> None:
+def _add_registry(graph: TripleSink, registry: dict[str, Entity]) -> None:
     for entity in registry.values():
         for cls in entity.types:
             graph.add((entity.iri, RDF.type, cls))
@@ -148,7 +170,7 @@ def _add_registry(graph: Graph, registry: dict[str, Entity]) -> None:
             graph.add((entity.iri, RDFS.comment, Literal(entity.note, lang="en")))
 
 
-def _add_background(graph: Graph, registry: dict[str, Entity]) -> None:
+def _add_background(graph: TripleSink, registry: dict[str, Entity]) -> None:
     for entity in registry.values():
         if entity.wikidata:
             graph.add((entity.iri, SKOS.exactMatch, WD[entity.wikidata]))
@@ -172,7 +194,7 @@ def _build_time(given: dt.datetime | None) -> dt.datetime | None:
 
 
 def _add_provenance(
-    graph: Graph,
+    graph: TripleSink,
     layout: CorpusLayout,
     articles: list[Article],
     ontology_dir: Path,
@@ -247,30 +269,30 @@ def _add_provenance(
     describe(iris.PROVENANCE_GRAPH, "Provenance of the graphs of this dataset")
 
 
-def _summarise(dataset: Dataset, articles: list[Article], registry: dict[str, Entity], summary: Summary) -> None:
+def _summarise(
+    graphs: dict[URIRef, set[Triple]], articles: list[Article], registry: dict[str, Entity], summary: Summary
+) -> None:
     summary.articles = len(articles)
-    graphs = [g for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier and len(g)]
     summary.graphs = len(graphs)
-    summary.triples = sum(len(g) for g in graphs)
+    summary.triples = sum(len(g) for g in graphs.values())
     summary.entities = len(registry) + summary.article_local_entities
-    article_graphs = {iris.article_graph(a.id) for a in articles}
-    graphs_by_name: dict[Node, Graph] = {}
-    # one pass over the typing triples of the whole dataset: rdflib's memory store answers a pattern
-    # with a predicate on one graph by scanning that predicate in every graph, so asking graph by
-    # graph would take time quadratic in the number of articles
-    for node, _, cls, context in dataset.quads((None, RDF.type, None, None)):
-        graph_name = getattr(context, "identifier", context)
-        if graph_name not in article_graphs:
-            continue
-        g = graphs_by_name.setdefault(graph_name, dataset.graph(graph_name))
-        name = str(cls)[len(str(KGO)) :] if str(cls).startswith(str(KGO)) else None
-        if name is None:
-            continue
-        if cls == KGO.Assertion:
-            summary.assertions += 1
-        elif cls == KGO.Quote:
-            summary.quotes += 1
-        elif name in {"DeathToll", "InjuryFigure", "CombinedCasualtyFigure"}:
-            summary.casualty_reports += 1
-        elif (node, KGO.statedBy, None) in g:
-            summary.statements_by_type[name] += 1
+    kgo = str(KGO)
+    # terms compared as strings: rdflib's equality is slow, and these are all IRIs
+    rdf_type, stated_by = str(RDF.type), str(KGO.statedBy)
+    figures = {kgo + name for name in ("DeathToll", "InjuryFigure", "CombinedCasualtyFigure")}
+    assertion, quote = str(KGO.Assertion), str(KGO.Quote)
+    for article in articles:
+        triples = graphs.get(iris.article_graph(article.id), set())
+        speakers = {str(s) for s, p, _ in triples if str(p) == stated_by}
+        for node, p, cls in triples:
+            if str(p) != rdf_type or not str(cls).startswith(kgo):
+                continue
+            name = str(cls)
+            if name == assertion:
+                summary.assertions += 1
+            elif name == quote:
+                summary.quotes += 1
+            elif name in figures:
+                summary.casualty_reports += 1
+            elif str(node) in speakers:
+                summary.statements_by_type[name[len(kgo) :]] += 1

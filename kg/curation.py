@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,9 +29,10 @@ from rdflib.term import Node
 
 from kg import iris, resources
 from kg.annotations import Origins
-from kg.build import BuildResult, build_dataset
+from kg.build import BuildResult, as_dataset, build_dataset
 from kg.errors import BuildFailed
-from kg.reasoning import with_inferences
+from kg.rdfio import Triple
+from kg.reasoning import INFERRED_GRAPH, describe_inferred, infer
 from kg.validation import Finding, validate
 
 
@@ -57,12 +59,23 @@ class Problem:
 
 @dataclass
 class CheckOutcome:
-    """What the check found, and the built (and reasoned) dataset when it could be built."""
+    """What the check found, and the built (and reasoned) graphs when it could be built."""
 
     problems: list[Problem] = field(default_factory=list)
     build: BuildResult | None = None
-    dataset: Dataset | None = None
+    #: the named graphs as sets of triples, ``kgg:inferred`` included when reasoned
+    graphs: dict[URIRef, set[Triple]] | None = None
     inferred: int | None = None
+    _dataset: Dataset | None = field(default=None, repr=False)
+
+    @property
+    def dataset(self) -> Dataset | None:
+        """The graphs as an rdflib Dataset (made on first use), or None when the corpus did not build."""
+        if self.graphs is None:
+            return None
+        if self._dataset is None:
+            self._dataset = as_dataset(self.graphs)
+        return self._dataset
 
     @property
     def errors(self) -> list[Problem]:
@@ -99,14 +112,18 @@ def check_corpus(
         built = build_dataset(corpus, build_time=build_time)
     except BuildFailed as failed:
         return CheckOutcome([Problem(e.file, e.line, "error", e.message) for e in failed.errors])
-    dataset, inferred = built.dataset, None
+    graphs: dict[URIRef, set[Triple]] = dict(built.graphs)
+    inferred = None
     if reason:
-        dataset, inference = with_inferences(dataset)
-        inferred = len(inference.graph)
-    outcome = CheckOutcome([], built, dataset, inferred)
+        inference = infer(graphs)
+        inferred = len(inference.triples)
+        graphs[INFERRED_GRAPH] = inference.triples
+        provenance = graphs[iris.PROVENANCE_GRAPH] = set(graphs.get(iris.PROVENANCE_GRAPH, ()))
+        describe_inferred(provenance, list(graphs))
+    outcome = CheckOutcome([], built, graphs, inferred)
     if rules:
-        report = validate(dataset, reason=not reason)
-        locator = Locator(dataset, built.origins, corpus or resources.corpus_dir())
+        report = validate(built.dataset)  # what was asserted: validation never reads inferred triples
+        locator = Locator(graphs, built.origins, corpus or resources.corpus_dir())
         outcome.problems = sorted(
             (locator.problem(f) for f in report.findings),
             key=lambda p: (p.severity != "error", str(p.file), p.line or 0, p.message),
@@ -117,14 +134,23 @@ def check_corpus(
 class Locator:
     """Finds the YAML behind a finding, from the origins the build recorded."""
 
-    def __init__(self, dataset: Dataset, origins: Origins, corpus: Path) -> None:
+    def __init__(self, graphs: Mapping[URIRef, Iterable[Triple]], origins: Origins, corpus: Path) -> None:
         self.origins = origins
         self.corpus = corpus
         self.stating: dict[tuple[Node, Node], list[URIRef]] = defaultdict(list)
-        for assertion, subject in dataset.subject_objects(RDF.subject):
-            for obj in dataset.objects(assertion, RDF.object):
-                if isinstance(assertion, URIRef):
-                    self.stating[(subject, obj)].append(assertion)
+        subjects: dict[Node, set[Node]] = defaultdict(set)
+        objects: dict[Node, set[Node]] = defaultdict(set)
+        for triples in graphs.values():
+            for s, p, o in triples:
+                if p == RDF.subject:
+                    subjects[s].add(o)
+                elif p == RDF.object:
+                    objects[s].add(o)
+        for assertion, stated in subjects.items():
+            for subject in stated:
+                for obj in objects.get(assertion, ()):
+                    if isinstance(assertion, URIRef):
+                        self.stating[(subject, obj)].append(assertion)
 
     def origin(self, terms: tuple[Node, ...]) -> tuple[Path, int] | None:
         """The origin of the most specific of the terms, or of an assertion that links two of them."""

@@ -66,8 +66,9 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID, XSD
 from rdflib.term import Node
 
-from kg import iris, namespaces
+from kg import iris, namespaces, rdfio
 from kg.namespaces import KGD, SCHEMA
+from kg.rdfio import Triple
 
 #: the file name of the description that ``kg build`` writes beside the dumps
 FILE_NAME = "void.ttl"
@@ -134,29 +135,49 @@ def count(triples: Iterable[tuple[Node, Node, Node]]) -> Counts:
             triple is counted as often as it is given, and the distinct figures over the union).
     """
     n = 0
-    subjects: set[Node] = set()
-    objects: set[Node] = set()
-    properties: set[Node] = set()
-    classes: set[Node] = set()
+    # IRIs are counted by their strings: rdflib's equality, called on every hit of a set of terms, is slow
+    subjects: set[object] = set()
+    objects: set[object] = set()
+    properties: set[str] = set()
+    classes: set[object] = set()
     for s, p, o in triples:
         n += 1
-        subjects.add(s)
-        objects.add(o)
-        properties.add(p)
-        if p == RDF.type:
-            classes.add(o)
-    entities = sum(1 for s in subjects if is_entity(s))
+        subjects.add(_key(s))
+        object_key = _key(o)
+        objects.add(object_key)
+        properties.add(str(p))
+        if str(p) == _TYPE:
+            classes.add(object_key)
+    entities = sum(
+        1 for s in subjects if isinstance(s, str) and s.startswith(ENTITY_SPACE) and len(s) > len(ENTITY_SPACE)
+    )
     return Counts(n, entities, len(subjects), len(objects), len(properties), len(classes))
 
 
-def _graphs(dataset: Dataset) -> list[Graph]:
-    """The dataset's non-empty named graphs, by name."""
-    default = dataset.default_graph.identifier
-    return sorted((g for g in dataset.graphs() if g.identifier != default and len(g)), key=lambda g: str(g.identifier))
+_TYPE = str(RDF.type)
+
+
+def _key(term: Node) -> object:
+    """A term as a set member: an IRI as its string, anything else as itself."""
+    return str(term) if term.__class__ is URIRef else term
+
+
+def _graphs(dataset: Dataset | rdfio.GraphTriples) -> list[tuple[URIRef, list[Triple]]]:
+    """The dataset's non-empty named graphs, by name, each as its name and its triples."""
+    return sorted(rdfio.graph_triples(dataset).items(), key=lambda item: str(item[0]))
+
+
+def _small_graph(graphs: list[tuple[URIRef, list[Triple]]], name: URIRef) -> Graph:
+    """One of the graphs as an rdflib Graph, for lookups (the provenance and the ontology graphs)."""
+    graph = Graph()
+    for found, triples in graphs:
+        if found == name:
+            graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
 
 
 def describe(
-    dataset: Dataset,
+    dataset: Dataset | rdfio.GraphTriples,
     version: str,
     distributions: Mapping[str, bytes] | None = None,
     download_base: str = "",
@@ -167,7 +188,8 @@ def describe(
 
     Args:
         dataset: The built dataset (as :func:`kg.build.build_dataset` and
-            :func:`kg.reasoning.with_inferences` make it, or as read from a built file).
+            :func:`kg.reasoning.with_inferences` make it, or as read from a built file), or its named
+            graphs as sets of triples (:data:`kg.rdfio.GraphTriples`, as ``kg build`` has them).
         version: The version stamped on the dataset and each graph (``dcat:version``), e.g. ``kg.__version__``.
         distributions: File name -> the file's bytes, for each dump of this dataset (``kerman-kg.trig``,
             ``kerman-kg.nq``); each becomes a ``dcat:Distribution`` with media type, byte size and SHA-256.
@@ -190,8 +212,8 @@ def describe(
     graph.bind("dcat", DCAT)
     graph.bind("spdx", SPDX)
     graphs = _graphs(dataset)
-    provenance = dataset.graph(iris.PROVENANCE_GRAPH)
-    ontology = dataset.graph(iris.ONTOLOGY_GRAPH)
+    provenance = _small_graph(graphs, iris.PROVENANCE_GRAPH)
+    ontology = _small_graph(graphs, iris.ONTOLOGY_GRAPH)
     license_iri = ontology.value(iris.ONTOLOGY, DCTERMS.license) or CC_BY_4
     version_literal = Literal(version)
     ds = iris.DATASET
@@ -211,17 +233,18 @@ def describe(
         add(ds, DCAT.keyword, Literal(keyword, lang="en"))
     add(ds, VOID.uriSpace, Literal(ENTITY_SPACE))
     add(ds, VOID.sparqlEndpoint, sparql_endpoint)
-    _add_counts(graph, ds, count((s, p, o) for g in graphs for s, p, o in g))
+    _add_counts(graph, ds, count(triple for _, triples in graphs for triple in triples))
     _add_build(graph, ds, provenance)
+    wanted = {str(e) for e in EXAMPLE_RESOURCES}
+    present = {str(s) for _, triples in graphs for s, _, _ in triples if str(s) in wanted}
     for example in EXAMPLE_RESOURCES:
-        if any((example, None, None) in g for g in graphs):
+        if str(example) in present:
             add(ds, VOID.exampleResource, example)
     for vocabulary in _vocabularies(graphs):
         add(ds, VOID.vocabulary, vocabulary)
     _add_partitions(graph, ds, graphs)
 
-    for g in graphs:
-        name = URIRef(g.identifier)
+    for name, g in graphs:
         add(ds, VOID.subset, name)
         add(name, RDF.type, VOID.Dataset)
         add(name, RDF.type, DCAT.Dataset)
@@ -264,25 +287,30 @@ def _add_counts(graph: Graph, subject: URIRef, counts: Counts) -> None:
         graph.add((subject, prop, Literal(value, datatype=XSD.integer)))
 
 
-def _add_partitions(graph: Graph, ds: URIRef, graphs: list[Graph]) -> None:
+def _add_partitions(graph: Graph, ds: URIRef, graphs: list[tuple[URIRef, list[Triple]]]) -> None:
     """A class partition per class (its instances) and a property partition per property (its triples)."""
-    instances: dict[Node, set[Node]] = defaultdict(set)
-    by_property: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    for g in graphs:
+    instances: dict[object, set[object]] = defaultdict(set)
+    by_property: dict[str, list[tuple[object, object]]] = defaultdict(list)
+    terms: dict[object, Node] = {}
+    for _, g in graphs:
         for s, p, o in g:
-            by_property[p].append((s, o))
-            if p == RDF.type:
-                instances[o].add(s)
+            by_property[str(p)].append((_key(s), _key(o)))
+            terms.setdefault(str(p), p)
+            if str(p) == _TYPE:
+                cls = _key(o)
+                instances[cls].add(_key(s))
+                terms.setdefault(cls, o)
     for cls, members in instances.items():
         part = BNode()
         graph.add((ds, VOID.classPartition, part))
-        graph.add((part, VOID["class"], cls))
-        graph.add((part, VOID.entities, Literal(sum(1 for m in members if is_entity(m)), datatype=XSD.integer)))
+        graph.add((part, VOID["class"], terms[cls]))
+        entities = sum(1 for m in members if type(m) is str and is_entity(URIRef(m)))
+        graph.add((part, VOID.entities, Literal(entities, datatype=XSD.integer)))
         graph.add((part, VOID.distinctSubjects, Literal(len(members), datatype=XSD.integer)))
     for prop, pairs in by_property.items():
         part = BNode()
         graph.add((ds, VOID.propertyPartition, part))
-        graph.add((part, VOID.property, prop))
+        graph.add((part, VOID.property, terms[prop]))
         graph.add((part, VOID.triples, Literal(len(pairs), datatype=XSD.integer)))
         graph.add((part, VOID.distinctSubjects, Literal(len({s for s, _ in pairs}), datatype=XSD.integer)))
         graph.add((part, VOID.distinctObjects, Literal(len({o for _, o in pairs}), datatype=XSD.integer)))
@@ -311,9 +339,13 @@ def _article_of(provenance: Graph, graph_name: URIRef) -> URIRef | None:
     return None
 
 
-def _add_article(graph: Graph, name: URIRef, article: URIRef, article_graph: Graph, describe_it: bool) -> None:
+def _add_article(graph: Graph, name: URIRef, article: URIRef, article_graph: list[Triple], describe_it: bool) -> None:
     """Say what the article of an article graph is: its title and, where the text states it, its publisher."""
-    title = article_graph.value(article, DCTERMS.title)
+
+    def value(p: URIRef) -> Node | None:
+        return min((o for s, q, o in article_graph if q == p and s == article), default=None, key=str)
+
+    title = value(DCTERMS.title)
     if describe_it:
         text = (
             "Everything drawn from one article: the article with its text, every quote, and every fact, statement "
@@ -322,18 +354,18 @@ def _add_article(graph: Graph, name: URIRef, article: URIRef, article_graph: Gra
         if title is not None:
             text += f" The article's title: {title}"
         graph.add((name, DCTERMS.description, Literal(text, lang="en")))
-    publisher = article_graph.value(article, SCHEMA.publisher)
+    publisher = value(SCHEMA.publisher)
     if isinstance(publisher, URIRef):
         graph.add((name, DCTERMS.publisher, publisher))
 
 
-def _vocabularies(graphs: list[Graph]) -> list[URIRef]:
+def _vocabularies(graphs: list[tuple[URIRef, list[Triple]]]) -> list[URIRef]:
     """The namespaces of the properties and classes the graphs use (the project's prefixes where they fit)."""
     known = sorted((str(ns) for ns in namespaces.PREFIXES.values()), key=len, reverse=True)
     found: set[str] = set()
-    for g in graphs:
+    for _, g in graphs:
         for _, p, o in g:
-            for term in (p, o) if p == RDF.type else (p,):
+            for term in (p, o) if str(p) == _TYPE else (p,):
                 if not isinstance(term, URIRef):
                     continue
                 text = str(term)

@@ -56,6 +56,11 @@ class Vocabulary:
     domains: dict[URIRef, URIRef] = field(default_factory=dict)
     ranges: dict[URIRef, URIRef] = field(default_factory=dict)
     disjoint: frozenset[tuple[URIRef, URIRef]] = frozenset()
+    #: answers of :meth:`conflict` already given, by the types' and the expected class's strings (a build asks
+    #: the same few questions for every entity reference, and rdflib's term equality is slow)
+    _conflicts: dict[tuple[tuple[str, ...], str], str | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def from_graph(cls, graph: Graph) -> Vocabulary:
@@ -115,6 +120,12 @@ class Vocabulary:
         """
         if not types:
             return None
+        key = (tuple(str(t) for t in types), str(expected))
+        if key not in self._conflicts:
+            self._conflicts[key] = self._conflict(types, expected)
+        return self._conflicts[key]
+
+    def _conflict(self, types: list[URIRef], expected: URIRef) -> str | None:
         reasons = []
         for t in types:
             supers = self.superclasses.get(t, frozenset({t}))

@@ -23,6 +23,7 @@ disjoint-classes quality check report it with the node and classes named.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -31,6 +32,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from kg import __version__, iris, namespaces
+from kg.annotations import TripleSink
+from kg.rdfio import Triple
 
 #: where inferred triples live in a dataset
 INFERRED_GRAPH = URIRef(iris.GRAPH_NS + "inferred")
@@ -44,9 +47,40 @@ _DATA_PREFIXES = (iris.ENTITY_NS, iris.GRAPH_NS)
 class Inference:
     """The outcome of reasoning: the kept entailments and owlrl's complaints."""
 
-    graph: Graph
+    triples: set[Triple]
     derived: int = 0
     messages: list[str] = field(default_factory=list)
+    _graph: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """The kept entailments as an rdflib Graph (made on first use)."""
+        if self._graph is None:
+            self._graph = Graph(bind_namespaces="core")
+            namespaces.bind(self._graph)
+            self._graph.addN((s, p, o, self._graph) for s, p, o in self.triples)
+        return self._graph
+
+
+#: what the reasoner reads: a dataset, a graph, or named graphs as sets of triples (see :mod:`kg.rdfio`)
+Data = Dataset | Graph | Mapping[URIRef, Iterable[Triple]]
+
+
+def asserted_set(data: Data) -> set[Triple]:
+    """Every triple of the data's graphs except those of an inferred graph, as a set."""
+    if isinstance(data, Dataset):
+        return {
+            (s, p, o)
+            for s, p, o, g in data.quads((None, None, None, None))
+            if (g.identifier if isinstance(g, Graph) else g) != INFERRED_GRAPH
+        }
+    if isinstance(data, Graph):
+        return set(data)  # type: ignore[arg-type]
+    found: set[Triple] = set()
+    for name, triples in data.items():
+        if name != INFERRED_GRAPH:
+            found.update(triples)
+    return found
 
 
 def asserted_triples(data: Dataset | Graph) -> Graph:
@@ -71,14 +105,20 @@ def keep(triple: tuple[object, object, object]) -> bool:
         return False
     if not str(s).startswith(_DATA_PREFIXES):
         return False
-    if p == RDF.type and o in _TRIVIAL_TYPES:
+    # compared as strings: these are IRIs (the checks above), and rdflib's equality is slow
+    if str(p) == _RDF_TYPE and isinstance(o, URIRef) and str(o) in _TRIVIAL_TYPE_NAMES:
         return False
-    if p == OWL.sameAs and s == o:
+    if str(p) == _SAME_AS and isinstance(o, URIRef) and str(s) == str(o):
         return False
     return True
 
 
-def infer(dataset: Dataset | Graph) -> Inference:
+_RDF_TYPE = str(RDF.type)
+_SAME_AS = str(OWL.sameAs)
+_TRIVIAL_TYPE_NAMES = {str(t) for t in _TRIVIAL_TYPES}
+
+
+def infer(dataset: Data) -> Inference:
     """The OWL 2 RL entailments of a dataset's asserted graphs (or of a graph) worth keeping.
 
     Computed by :func:`infer_rules`, the rule set this ontology uses; :func:`infer_owlrl` computes the
@@ -87,14 +127,13 @@ def infer(dataset: Dataset | Graph) -> Inference:
     return infer_rules(dataset)
 
 
-def infer_owlrl(dataset: Dataset | Graph) -> Inference:
+def infer_owlrl(dataset: Data) -> Inference:
     """The kept OWL 2 RL entailments, as owlrl computes them (slow: the reference for :func:`infer_rules`)."""
     import owlrl
 
     scratch = Dataset(default_union=True)
     asserted = scratch.graph(_SCRATCH_ASSERTED)
-    for triple in asserted_triples(dataset):
-        asserted.add(triple)
+    asserted.addN((s, p, o, asserted) for s, p, o in asserted_set(dataset))
     derived = scratch.graph(INFERRED_GRAPH)
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
@@ -104,12 +143,8 @@ def infer_owlrl(dataset: Dataset | Graph) -> Inference:
     error_ns = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
     for message in derived.objects(None, error_ns):
         messages.append(str(message))
-    kept = Graph(bind_namespaces="core")
-    namespaces.bind(kept)
-    for triple in derived:
-        if keep(triple) and triple not in asserted:
-            kept.add(triple)
-    return Inference(kept, len(derived), sorted(messages))
+    kept = {triple for triple in derived if keep(triple) and triple not in asserted}
+    return Inference(kept, len(derived), sorted(messages))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------- the rules this ontology uses
@@ -185,7 +220,7 @@ class Schema:
         )
 
 
-def infer_rules(dataset: Dataset | Graph) -> Inference:
+def infer_rules(dataset: Data) -> Inference:
     """The kept OWL 2 RL entailments, by the rules this ontology calls for, run to a fixpoint.
 
     The rules (OWL 2 RL's names): cax-sco (an instance of a class is one of its superclasses), prp-spo1
@@ -197,70 +232,110 @@ def infer_rules(dataset: Dataset | Graph) -> Inference:
     data, not with its square. A test compares the result with owlrl's on the real corpus and on a
     synthetic one.
     """
-    asserted = asserted_triples(dataset)
-    schema = Schema.of(asserted)
-    known: set[tuple[Node, Node, Node]] = set(asserted)
-    by_predicate: dict[Node, set[tuple[Node, Node]]] = {}
-    by_subject: dict[tuple[Node, Node], set[Node]] = {}
-    by_object: dict[tuple[Node, Node], set[Node]] = {}
+    asserted = asserted_set(dataset)
+    schema = Schema.of(_schema_graph(asserted))
+    # The rules run on integers, one per distinct term: rdflib terms hash and compare in Python, which
+    # made every set and dict operation of the fixpoint the cost of the whole build.
+    terms: list[Node] = []
+    number: dict[object, int] = {}
 
-    def index(triple: tuple[Node, Node, Node]) -> None:
-        s, p, o = triple
-        by_predicate.setdefault(p, set()).add((s, o))
-        by_subject.setdefault((p, s), set()).add(o)
-        by_object.setdefault((p, o), set()).add(s)
+    def of(term: Node) -> int:
+        # an IRI is keyed by its string: rdflib's own equality, called on every hit of a dict keyed by terms,
+        # costs more than the rest of the lookup (literals and blank nodes keep their own keys: a literal's
+        # language and datatype matter, and neither equals a string)
+        key = str(term) if term.__class__ is URIRef else term
+        found = number.get(key)
+        if found is None:
+            found = number[key] = len(terms)
+            terms.append(term)
+        return found
 
-    for triple in known:
-        index(triple)
-    chain_first: dict[Node, list[tuple[Node, Node]]] = {}
-    chain_second: dict[Node, list[tuple[Node, Node]]] = {}
+    def table(mapping: dict[Node, frozenset[Node]]) -> dict[int, tuple[int, ...]]:
+        return {of(k): tuple(of(v) for v in values) for k, values in mapping.items()}
+
+    rdf_type = of(RDF.type)
+    superclasses = table(schema.superclasses)
+    superproperties = table(schema.superproperties)
+    domains = table(schema.domains)
+    ranges = table(schema.ranges)
+    inverses = table(schema.inverses)
+    symmetric = {of(p) for p in schema.symmetric}
+    transitive = {of(p) for p in schema.transitive}
+    chain_first: dict[int, list[tuple[int, int]]] = {}
+    chain_second: dict[int, list[tuple[int, int]]] = {}
     for first, second, implied in schema.chains:
-        chain_first.setdefault(first, []).append((second, implied))
-        chain_second.setdefault(second, []).append((first, implied))
+        chain_first.setdefault(of(first), []).append((of(second), of(implied)))
+        chain_second.setdefault(of(second), []).append((of(first), of(implied)))
+    joined = transitive | set(chain_first) | set(chain_second)  # the predicates rules join on
+    literal = {of(o) for _, _, o in asserted if isinstance(o, Literal)}
+    known: set[tuple[int, int, int]] = {(of(s), of(p), of(o)) for s, p, o in asserted}
+    stated = frozenset(known)
+    by_subject: dict[tuple[int, int], set[int]] = {}
+    by_object: dict[tuple[int, int], set[int]] = {}
 
-    def consequences(triple: tuple[Node, Node, Node]) -> list[tuple[Node, Node, Node]]:
-        s, p, o = triple
-        out: list[tuple[Node, Node, Node]] = []
-        if p == RDF.type:
-            out.extend((s, RDF.type, c) for c in schema.superclasses.get(o, ()))
+    def index(s: int, p: int, o: int) -> None:
+        if p in joined:
+            by_subject.setdefault((p, s), set()).add(o)
+            by_object.setdefault((p, o), set()).add(s)
+
+    for s, p, o in known:
+        index(s, p, o)
+
+    def consequences(s: int, p: int, o: int) -> list[tuple[int, int, int]]:
+        if p == rdf_type:
+            return [(s, rdf_type, c) for c in superclasses.get(o, ())]
+        out = [(s, q, o) for q in superproperties.get(p, ())]
+        out.extend((s, rdf_type, c) for c in domains.get(p, ()))
+        if o in literal:
             return out
-        out.extend((s, q, o) for q in schema.superproperties.get(p, ()))
-        out.extend((s, RDF.type, c) for c in schema.domains.get(p, ()))
-        if isinstance(o, Literal):
-            return out
-        out.extend((o, RDF.type, c) for c in schema.ranges.get(p, ()))
-        out.extend((o, q, s) for q in schema.inverses.get(p, ()))
-        if p in schema.symmetric:
+        out.extend((o, rdf_type, c) for c in ranges.get(p, ()))
+        out.extend((o, q, s) for q in inverses.get(p, ()))
+        if p in symmetric:
             out.append((o, p, s))
-        if p in schema.transitive:
-            out.extend((s, p, z) for z in by_subject.get((p, o), ()))
-            out.extend((x, p, o) for x in by_object.get((p, s), ()))
-        for second, implied in chain_first.get(p, ()):
-            out.extend((s, implied, z) for z in by_subject.get((second, o), ()))
-        for first, implied in chain_second.get(p, ()):
-            out.extend((x, implied, o) for x in by_object.get((first, s), ()))
+        if p in joined:
+            if p in transitive:
+                out.extend((s, p, z) for z in by_subject.get((p, o), ()))
+                out.extend((x, p, o) for x in by_object.get((p, s), ()))
+            for second, implied in chain_first.get(p, ()):
+                out.extend((s, implied, z) for z in by_subject.get((second, o), ()))
+            for first, implied in chain_second.get(p, ()):
+                out.extend((x, implied, o) for x in by_object.get((first, s), ()))
         return out
 
     frontier = list(known)
     while frontier:
         fresh = []
         for triple in frontier:
-            for derived in consequences(triple):
+            for derived in consequences(*triple):
                 if derived not in known:
                     known.add(derived)
-                    index(derived)
+                    index(*derived)
                     fresh.append(derived)
         frontier = fresh
-    kept = Graph(bind_namespaces="core")
-    namespaces.bind(kept)
-    derived_count = 0
-    for triple in known:
-        if triple in asserted:
-            continue
-        derived_count += 1
-        if keep(triple):
-            kept.add(triple)
-    return Inference(kept, derived_count, [])
+    entailed = [(terms[s], terms[p], terms[o]) for s, p, o in known - stated]
+    return Inference({triple for triple in entailed if keep(triple)}, len(entailed), [])
+
+
+_SCHEMA_PREDICATES = {
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.inverseOf,
+    OWL.propertyChainAxiom,
+    RDFS.domain,
+    RDFS.range,
+    RDF.first,
+    RDF.rest,
+}
+_SCHEMA_TYPES = {OWL.SymmetricProperty, OWL.TransitiveProperty}
+
+
+def _schema_graph(asserted: set[Triple]) -> Graph:
+    """The triples :meth:`Schema.of` reads (hierarchies, characteristics, chains and their lists), as a graph."""
+    graph = Graph(bind_namespaces="core")
+    graph.addN(
+        (s, p, o, graph) for s, p, o in asserted if p in _SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES)
+    )
+    return graph
 
 
 def with_inferences(dataset: Dataset) -> tuple[Dataset, Inference]:
@@ -277,13 +352,14 @@ def with_inferences(dataset: Dataset) -> tuple[Dataset, Inference]:
             result.graph(name).add((s, p, o))
     inference = infer(result)
     inferred = result.graph(INFERRED_GRAPH)
-    for triple in inference.graph:
-        inferred.add(triple)
-    _describe(result.graph(iris.PROVENANCE_GRAPH), result)
+    inferred.addN((s, p, o, inferred) for s, p, o in inference.triples)
+    provenance = result.graph(iris.PROVENANCE_GRAPH)
+    names = [g.identifier for g in result.graphs() if len(g)]
+    describe_inferred(provenance, [n for n in names if isinstance(n, URIRef)])
     return result, inference
 
 
-def _describe(provenance: Graph, dataset: Dataset) -> None:
+def describe_inferred(provenance: TripleSink, graph_names: Iterable[URIRef]) -> None:
     """Say in the provenance graph what the inferred graph is and what it came from."""
     activity = URIRef(iris.ENTITY_NS + "activity/owl-rl-reasoning")
     provenance.add((INFERRED_GRAPH, RDF.type, PROV.Entity))
@@ -303,7 +379,6 @@ def _describe(provenance: Graph, dataset: Dataset) -> None:
     provenance.add((INFERRED_GRAPH, PROV.wasGeneratedBy, activity))
     provenance.add((activity, RDF.type, PROV.Activity))
     provenance.add((activity, RDFS.label, Literal(f"OWL 2 RL reasoning by kerman-kg {__version__}", lang="en")))
-    for graph in dataset.graphs():
-        name = graph.identifier
-        if isinstance(name, URIRef) and name not in (INFERRED_GRAPH, iris.PROVENANCE_GRAPH) and len(graph):
+    for name in graph_names:
+        if name not in (INFERRED_GRAPH, iris.PROVENANCE_GRAPH):
             provenance.add((INFERRED_GRAPH, PROV.wasDerivedFrom, name))

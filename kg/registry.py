@@ -186,10 +186,26 @@ def aliases_not_in(registry: dict[str, Entity], texts: list[str]) -> list[tuple[
 
     Aliases are meant to be the spellings the articles use; other_names are exempt.
     """
+    # Every run of word characters of an alias that occurs as a whole word is a whole word of the text
+    # too, so an alias is only searched for in the texts that hold all its words: without this index
+    # the check would search every alias (a registry grows with the corpus) in every text.
+    texts_with: dict[str, set[int]] = {}
+    for number, text in enumerate(texts):
+        for word in set(_WORD.findall(text)):
+            texts_with.setdefault(word, set()).add(number)
+    everything = set(range(len(texts)))
     missing = []
     for entity in registry.values():
         for alias in entity.aliases:
+            candidates = everything
+            for word in sorted(set(_WORD.findall(alias)), key=lambda w: len(texts_with.get(w, ()))):
+                candidates = candidates & texts_with.get(word, set())
+                if not candidates:
+                    break
             pattern = re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
-            if not any(pattern.search(text) for text in texts):
+            if not any(pattern.search(texts[number]) for number in sorted(candidates)):
                 missing.append((entity.slug, alias))
     return missing
+
+
+_WORD = re.compile(r"\w+")
