@@ -11,9 +11,11 @@ runs in a fresh Python subprocess, so that its peak memory is its own:
 - ``reason-owlrl``: ``kg.reasoning.infer_owlrl(dataset)``, the same with owlrl:
   the reference the ``reason`` row is read against (the note says whether both
   kept the same triples);
-- ``validate``: ``kg.validation.validate(dataset)`` (SHACL with pySHACL) on the
-  dataset with its inferences (``kg.reasoning.with_inferences``, not timed);
-  its report's ``conforms`` and number of violations are shown.
+- ``validate``: ``kg.validation.validate(dataset)`` (the SHACL shapes, on
+  pyshacl-turbo or pySHACL, and the quality checks on Oxigraph, over what was
+  asserted) on the dataset with its inferences (``kg.reasoning.with_inferences``,
+  not timed; validation leaves the inferred graph out); its report's
+  ``conforms`` and number of violations are shown.
 
 For reason and validate the subprocess first builds its input (not timed).
 Each row gives the triples going into the step and coming out of it, the wall

@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
-DEFAULT_BUILT = Path("build") / "kerman-kg.trig"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,17 +73,21 @@ def _parser() -> argparse.ArgumentParser:
             "Read the ontology, the entity registry and every article of the corpus with its metadata "
             "and annotations; check that every quote occurs in its article, every entity, class and "
             "property exists and every date agrees with its wording; then write the dataset to "
-            "DIR/kerman-kg.trig and DIR/kerman-kg.nq, its VoID/DCAT description to DIR/void.ttl, and print "
-            "a summary. The same input gives the same bytes. On any input error nothing is written, each "
-            "error is printed as file:line: message, and the exit status is 1."
+            "DIR/kerman-kg.trig and DIR/kerman-kg.nq (with the OWL 2 RL inferences in kgg:inferred), its VoID/DCAT "
+            "description to DIR/void.ttl, an Oxigraph store of the same quads to DIR/store/ and a manifest of the "
+            "inputs to DIR/build.json, and print a summary. The same input gives the same bytes. kg query, serve, "
+            "export, publish and validate read this folder, and rebuild it first (saying so) when an input has "
+            "changed since. On any input error nothing is written, each error is printed as file:line: message, "
+            "and the exit status is 1."
         ),
     )
     build.add_argument(
         "--out",
         type=Path,
-        default=Path("build"),
+        default=None,
         metavar="DIR",
-        help="folder to write into (default: ./build, created if missing)",
+        help="folder to write into (default: $KG_BUILD_DIR, else ./build; created if missing); the other "
+        "commands read this folder",
     )
     _add_corpus_option(build)
     build.add_argument(
@@ -159,13 +162,17 @@ def _parser() -> argparse.ArgumentParser:
 
     validate_cmd = commands.add_parser(
         "validate",
-        help="validate the built dataset, or RDF files or folders, against the SHACL shapes",
+        help="validate the built dataset, or RDF files or folders, against the shapes and the quality checks",
         description=(
-            "Validate RDF against the project's SHACL shapes. The data is merged with the project's ontology "
-            "and its OWL 2 RL inferences are recomputed (an inferred graph in the input is ignored, so it can "
-            "never be stale), then every shape is checked. Results are grouped by shape and focus node, and "
-            "nodes are named by label as well as IRI. Exit status: 0 conforms (warnings allowed), "
-            "1 violations (or warnings, with --strict), 2 bad input or usage."
+            "Validate RDF against the project's rules, as asserted: an inferred graph in the input (kgg:inferred) "
+            "is left out and nothing is reasoned, so a node has a class only when the data says so (a place named "
+            "as a speaker is reported, not made an agent). The SHACL shapes (shapes/*.ttl) check each node and its "
+            "values, with the project's ontology merged in for the class hierarchy; the quality checks "
+            "(queries/checks/*-violation.rq) check the rules that span nodes, one SPARQL query each. The "
+            "ontology's own lint is kg lint. Results are grouped by shape or check and focus node, and nodes are "
+            "named by label as well as IRI. With no PATH it reads the build folder (see --build), building it "
+            "first when missing or stale. Exit status: 0 conforms (warnings allowed), 1 violations (or warnings, "
+            "with --strict), 2 bad input or usage."
         ),
     )
     validate_cmd.add_argument(
@@ -174,8 +181,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help="RDF files or folders: TriG, N-Quads, Turtle, N-Triples, JSON-LD or RDF/XML, told apart by suffix "
-        f"(default: {DEFAULT_BUILT}, the output of kg build)",
+        "(default: the N-Quads of the build folder, see --build)",
     )
+    _add_build_option(validate_cmd)
     validate_cmd.add_argument(
         "--format",
         choices=("text", "json", "turtle"),
@@ -188,8 +196,34 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="a folder of SHACL shapes (*.ttl) to use instead of the project's",
+        help="a folder of SHACL shapes (*.ttl) to use instead of the project's; the quality checks still run",
     )
+
+    lint_cmd = commands.add_parser(
+        "lint",
+        help="lint the ontology itself: every term labelled, defined and tied to the ontology; a complete header",
+        description=(
+            "Check the ontology alone, apart from any data, against the lint shapes (shapes/lint/*.ttl): every "
+            "class and property of the project's namespace has exactly one English label, a definition and "
+            "rdfs:isDefinedBy the ontology, and the ontology's header has its title, description, creator, licence, "
+            "version IRI and version. kg validate checks data and never runs these. Exit status: 0 passes "
+            "(warnings allowed), 1 findings (or warnings, with --strict), 2 bad input or usage."
+        ),
+    )
+    lint_cmd.add_argument(
+        "--ontology",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a folder of ontology files (*.ttl) to lint instead of the project's ontology/",
+    )
+    lint_cmd.add_argument(
+        "--format",
+        choices=("text", "json", "turtle"),
+        default="text",
+        help="text for people (default), json for programs, turtle for the standard SHACL validation report",
+    )
+    lint_cmd.add_argument("--strict", action="store_true", help="fail on warnings too, not only on violations")
 
     query_cmd = commands.add_parser(
         "query",
@@ -198,8 +232,8 @@ def _parser() -> argparse.ArgumentParser:
             "Run a named query of the library ('kg queries' lists them), a .rq file, or SPARQL read from "
             "standard input ('-'), over the union of all graphs of the built dataset, its OWL RL inferences "
             "included. The project's prefixes are pre-bound. Parameters are bound, not pasted: an entity "
-            "parameter takes an IRI, a prefixed name (kgd:kerman-bombings) or a name or alias. The built graph is "
-            "cached (see --data and KG_CACHE_DIR), so only the first run after a change rebuilds it. "
+            "parameter takes an IRI, a prefixed name (kgd:kerman-bombings) or a name or alias. It reads the store of "
+            "the build folder (see --build), which is rebuilt first only when an input changed since 'kg build'. "
             "Exit status: 0 answered, 2 bad query, parameter or usage."
         ),
     )
@@ -225,13 +259,30 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FILE",
-        help="query this built dataset file (TriG, N-Quads...) instead of the build of the embedded corpus",
+        help="query this built dataset file (TriG, N-Quads...) instead of the build folder's dataset",
     )
+    _add_build_option(query_cmd)
     query_cmd.add_argument(
         "--engine",
         choices=("oxigraph", "rdflib"),
         default="oxigraph",
         help="query engine: oxigraph (default, fast) or rdflib (the reference; slow on joins)",
+    )
+    query_cmd.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="print at most N rows of a SELECT answer (a page; default: all); a note on standard error says "
+        "when more rows follow and the --offset of the next page",
+    )
+    query_cmd.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        metavar="N",
+        help="skip the first N rows (the earlier pages; default: 0). The named queries order their rows "
+        "completely, so pages never overlap",
     )
 
     commands.add_parser(
@@ -284,8 +335,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FILE",
-        help="publish this built dataset file (TriG, N-Quads...) instead of the build of the embedded corpus",
+        help="publish this built dataset file (TriG, N-Quads...) instead of the build folder's dataset",
     )
+    _add_build_option(publish_cmd)
     publish_cmd.add_argument(
         "--download-base",
         default="",
@@ -298,7 +350,7 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="serve a read-only SPARQL endpoint, the named queries and linked-data pages over HTTP",
         description=(
-            "Serve the built graph (the cached build of the embedded corpus with its inferences, or --data FILE) "
+            "Serve the built graph (the build folder's store, with its inferences, or --data FILE) "
             "over HTTP: a SPARQL 1.1 endpoint at /sparql, the named queries at /queries, and a page and RDF "
             "documents for every IRI the graph mints (/id/..., /graph/..., /ontology answer 303 See Other). "
             "The endpoint is read-only and makes no outbound requests; every query runs in a worker process "
@@ -315,8 +367,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FILE",
-        help="serve this built dataset file (TriG, N-Quads...) instead of the build of the embedded corpus",
+        help="serve this built dataset file (TriG, N-Quads...) instead of the build folder's dataset",
     )
+    _add_build_option(serve_cmd)
     serve_cmd.add_argument(
         "--timeout",
         type=_positive_float,
@@ -397,7 +450,7 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         "export",
         help="write the dataset, or some of its graphs, as TriG, N-Quads, JSON-LD, Turtle, N-Triples or RDF/XML",
         description=(
-            "Write the built dataset (the cached build of the embedded corpus, or --data FILE) in a standard RDF "
+            "Write the built dataset (the build folder's, see --build, or --data FILE) in a standard RDF "
             "format, for other stores and tools. The same graphs always give the same bytes, with the project's "
             "prefixes. TriG, N-Quads and JSON-LD keep the named graphs (one per article, registry, background, "
             "ontology, provenance); Turtle, N-Triples and RDF/XML cannot, so they get the union of the selected "
@@ -444,7 +497,7 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         type=Path,
         default=None,
         metavar="FILE",
-        help="export this built dataset file (TriG, N-Quads...) instead of the build of the embedded corpus",
+        help="export this built dataset file (TriG, N-Quads...) instead of the build folder's dataset",
     )
     export_cmd.add_argument(
         "--out",
@@ -453,6 +506,18 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         default=None,
         metavar="FILE",
         help="write to FILE (atomically: a complete file or none) instead of standard output",
+    )
+    _add_build_option(export_cmd)
+
+
+def _add_build_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--build",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the build folder to read (default: $KG_BUILD_DIR, else ./build); built first, with a note, when it "
+        "is missing or an input changed since 'kg build'",
     )
 
 
@@ -521,6 +586,8 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         return _draft(args)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "lint":
+        return _lint(args)
     if args.command == "query":
         return _query(args)
     if args.command == "queries":
@@ -540,33 +607,31 @@ def _dispatch(argv: Sequence[str] | None) -> int:
 
 
 def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from kg import describe, rdfio
-    from kg.curation import check_corpus
+    from kg import buildfolder
 
-    if args.out.exists() and not args.out.is_dir():
-        parser.error(f"--out: {args.out} is a file, not a folder; name a folder to write the dataset into")
+    out: Path = args.out or buildfolder.default_folder()
+    if out.exists() and not out.is_dir():
+        parser.error(f"--out: {out} is a file, not a folder; name a folder to write the dataset into")
     build_time = None
     if args.build_time is not None:
         try:
-            build_time = (
-                dt.datetime.now(dt.UTC) if args.build_time == "now" else dt.datetime.fromisoformat(args.build_time)
-            )
+            when = dt.datetime.now(dt.UTC) if args.build_time == "now" else dt.datetime.fromisoformat(args.build_time)
         except ValueError:
             parser.error(f"--build-time: '{args.build_time}' is neither 'now' nor an ISO 8601 time")
-        if build_time.tzinfo is None:
-            build_time = build_time.replace(tzinfo=dt.UTC)
-    outcome = check_corpus(args.corpus, build_time=build_time, reason=not args.no_reason, rules=not args.no_check)
-    _print_problems(outcome.errors)
-    if outcome.warnings:
-        print(f"kg build: {len(outcome.warnings)} warning(s); 'kg check' lists them", file=sys.stderr)
-    if outcome.errors or outcome.build is None or outcome.dataset is None:
-        print(f"kg build: {len(outcome.errors)} error(s) in the input; nothing was written", file=sys.stderr)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        build_time = when.isoformat()
+    options = buildfolder.Options(reason=not args.no_reason, check=not args.no_check, build_time=build_time)
+    outcome = buildfolder.build(out, args.corpus, options)
+    check = outcome.check
+    _print_problems(check.errors)
+    if check.warnings:
+        print(f"kg build: {len(check.warnings)} warning(s); 'kg check' lists them", file=sys.stderr)
+    if check.errors or outcome.summary is None:
+        print(f"kg build: {len(check.errors)} error(s) in the input; nothing was written", file=sys.stderr)
         return EXIT_INPUT
-    dataset = outcome.dataset
-    files = {rdfio.TRIG: rdfio.to_trig(dataset), rdfio.NQUADS: rdfio.to_nquads(dataset)}
-    files[describe.FILE_NAME] = describe.to_turtle(describe.describe(dataset, __version__, files))
-    written = rdfio.write_outputs(args.out, files)
-    print(format_summary(outcome.build.summary, written, outcome.inferred, checked=not args.no_check))
+    written = [*outcome.written, out / buildfolder.STORE]
+    print(format_summary(outcome.summary, written, check.inferred, checked=not args.no_check))
     return EXIT_OK
 
 
@@ -639,26 +704,48 @@ def _validate(args: argparse.Namespace) -> int:
     from rdflib import Dataset
 
     from kg import rdfio
-    from kg.errors import InputError
+    from kg.errors import BuildFailed, InputError
     from kg.validation import as_json, as_text, as_turtle, load_shapes, validate
 
-    paths = args.paths or [DEFAULT_BUILT]
-    if not args.paths and not DEFAULT_BUILT.exists():
-        print(
-            f"kg validate: no built dataset at {DEFAULT_BUILT}; run 'kg build' first, or name RDF files to validate",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
     try:
-        files = rdfio.rdf_files(paths)
+        if args.paths:
+            files = rdfio.rdf_files(args.paths)
+        else:
+            from kg import buildfolder
+
+            files = [buildfolder.nquads_file(args.build)]
         dataset = Dataset(default_union=True)
         for path in files:
             rdfio.parse_into(dataset, path)
         shapes = load_shapes(args.shapes) if args.shapes else None
+    except BuildFailed as failed:
+        _report_input_errors(failed.errors)
+        return EXIT_BAD_INPUT
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     report = validate(dataset, shapes, sources=[str(p) for p in files])
+    if args.format == "json":
+        print(as_json(report, args.strict))
+    elif args.format == "turtle":
+        print(as_turtle(report))
+    else:
+        print(as_text(report, args.strict))
+    return EXIT_CONFORMS if report.passes(args.strict) else EXIT_VIOLATIONS
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from kg.errors import InputError
+    from kg.lint import lint_ontology
+    from kg.ontology import load_ontology
+    from kg.validation import as_json, as_text, as_turtle
+
+    try:
+        ontology = load_ontology(args.ontology) if args.ontology is not None else None
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = lint_ontology(ontology)
     if args.format == "json":
         print(as_json(report, args.strict))
     elif args.format == "turtle":
@@ -680,13 +767,19 @@ def _query(args: argparse.Namespace) -> int:
             print(f"kg query: --param takes NAME=VALUE, not '{item}'", file=sys.stderr)
             return EXIT_USAGE
         params[name.strip()] = value
+    if (args.limit is not None and args.limit < 1) or args.offset < 0:
+        print(
+            f"kg query: --limit takes 1 or more rows and --offset 0 or more, not {args.limit} and {args.offset}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     source = sys.stdin.read() if args.query == "-" else args.query
     try:
         engine = _engine(args)
         from kg.formats import render
-        from kg.querying import run
+        from kg.querying import Page, run
 
-        result, prepared = run(engine, source, params)
+        result, prepared = run(engine, source, params, Page(args.limit, args.offset))
         fmt = args.format or ("turtle" if result.kind == "graph" else "table")
         output = render(result, fmt)
     except (QueryLibraryError, QuerySyntaxError, ValueError) as error:
@@ -700,6 +793,13 @@ def _query(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for note in prepared.notes:
         print(f"note: {note}", file=sys.stderr)
+    if prepared.more:
+        shown = len(result.rows)
+        print(
+            f"note: rows {args.offset + 1}-{args.offset + shown} shown, more follow: "
+            f"the next page is --offset {args.offset + shown}",
+            file=sys.stderr,
+        )
     sys.stdout.write(output if output.endswith("\n") else output + "\n")
     return EXIT_OK
 
@@ -716,7 +816,7 @@ def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from kg.errors import InputError
 
         raise InputError(args.data, None, "no such file")
-    return open_engine(args.data)[0]
+    return open_engine(args.data, args.build)[0]
 
 
 def _queries() -> int:
@@ -760,7 +860,7 @@ def _publish(args: argparse.Namespace) -> int:
     from kg.publish import PublishError, publish
 
     try:
-        publication = publish(args.dir, args.version, args.data, args.download_base)
+        publication = publish(args.dir, args.version, args.data, args.download_base, args.build)
     except (PublishError, ExportError) as refused:
         print(f"kg publish: {refused}", file=sys.stderr)
         return EXIT_USAGE
@@ -795,6 +895,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_rows=args.max_rows,
         workers=args.workers,
         cors=tuple(args.cors),
+        build=args.build,
     )
     return main(options)
 
@@ -823,7 +924,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         if args.frame and fmt != "jsonld":
             raise export.ExportError(f"--frame {args.frame} writes JSON-LD: leave out --format or give --format jsonld")
-        dataset = export.load_source(args.data)
+        dataset = export.load_source(args.data, args.build)
         selected = export.select_graphs(dataset, names, args.with_inferred)
         data = export.export(dataset, fmt, names, args.with_inferred, args.frame)
     except export.ExportError as error:

@@ -4,22 +4,24 @@ Two engines answer the same queries over the union of all graphs:
 :class:`OxigraphEngine` (pyoxigraph, the default: joins in milliseconds) and
 :class:`RdflibEngine` (rdflib's own engine, the reference a test compares
 against). Both return a :class:`Result` of rdflib terms, so callers never see
-engine types. Parameters are bound from outside (Oxigraph substitutions,
-rdflib initBindings); the project's prefixes are pre-bound.
+engine types. Parameters are bound from outside: written into the query as a
+VALUES block for Oxigraph, whose planner uses it (:func:`bound_query`), and
+as initBindings for rdflib; the project's prefixes are pre-bound.
 
-:func:`open_engine` gives the Oxigraph engine for the built graph without
-rebuilding it each time: the dataset is built (with its inferences) once per
-distinct input and kept as an Oxigraph store in the cache folder
-(``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kerman-kg``, else
-``~/.cache/kerman-kg``), keyed by a digest of every input file, the
-kerman-kg version and its code, so an edited article is rebuilt and an unchanged corpus
-opens in milliseconds.
+:func:`open_engine` gives the Oxigraph engine over the store of the build
+folder (:mod:`kg.buildfolder`, the one ``kg build`` writes), rebuilt first only
+when an input changed, so an unchanged corpus opens in milliseconds. A built
+file given instead (``--data``) is loaded once into a store kept in the cache
+folder (``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kerman-kg``, else
+``~/.cache/kerman-kg``), keyed by a digest of the file, the kerman-kg version
+and its code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -32,7 +34,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg import __version__, namespaces, rdfio, resources
+from kg import __version__, namespaces, rdfio
 from kg.errors import InputError
 
 PREFIXES = {prefix: str(ns) for prefix, ns in namespaces.PREFIXES.items()}
@@ -112,6 +114,110 @@ SELECT DISTINCT ?entity ?name WHERE {
 
 # ---------------------------------------------------------------------- engines
 
+#: characters an IRI written between angle brackets may not contain (SPARQL's IRIREF)
+_IRIREF_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: the escapes of a short string literal: nothing else can end it or break its line
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _iri_text(iri: str) -> str | None:
+    """An absolute IRI as ``<...>``; None when it is relative or holds a character an IRIREF cannot."""
+    if not _ABSOLUTE_IRI.match(iri) or _IRIREF_FORBIDDEN.search(iri):
+        return None
+    return f"<{iri}>"
+
+
+def sparql_term_text(term: Node) -> str | None:
+    """A bound value in SPARQL syntax that reads back as exactly that term, whatever prefixes the query declares.
+
+    IRIs are written in full between angle brackets and only when they are absolute and hold no character an
+    IRIREF forbids; literals are short strings with every backslash, quote and line break escaped, and their
+    language tag or datatype (itself checked as an IRI). Returns None for what cannot be written so (a blank
+    node, a relative or malformed IRI, a malformed language tag): such a value is bound from outside instead.
+    """
+    if isinstance(term, URIRef):
+        return _iri_text(str(term))
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}" if _LANGUAGE_TAG.match(term.language) else None
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            datatype = _iri_text(str(term.datatype))
+            return None if datatype is None else f"{text}^^{datatype}"
+        return text
+    return None
+
+
+def bound_query(text: str, bindings: dict[str, Node]) -> tuple[str, dict[str, Node]]:
+    """The query with its bindings written in as a ``VALUES`` block that opens its WHERE group.
+
+    Oxigraph's planner sees a ``VALUES`` block (it starts the join order there and looks up the rest
+    from the bound values) where it ignores the same values given as substitutions; a block that opens
+    the outermost group is joined with everything in it, which binds the variables as substitutions do
+    for the library's queries (``queries/README.md``; a test runs every named query both ways). Values
+    that :func:`sparql_term_text` cannot write, variables with unusual names, and queries without a
+    WHERE group (``DESCRIBE <iri>``) keep the substitutions.
+
+    Returns:
+        The text to run and the bindings still to pass as substitutions.
+    """
+    from kg.querytext import group_start
+
+    written = {
+        name: term_text
+        for name, term in bindings.items()
+        if _VARIABLE_NAME.match(name) and (term_text := sparql_term_text(term)) is not None
+    }
+    if not written:
+        return text, dict(bindings)
+    try:
+        at = group_start(text)
+    except ValueError:
+        return text, dict(bindings)
+    names = " ".join(f"?{name}" for name in written)
+    values = " ".join(written.values())
+    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    rest = {name: term for name, term in bindings.items() if name not in written}
+    return text[:at] + block + text[at:], rest
+
+
+def run_bound(
+    store: ox.Store, text: str, bindings: dict[str, Node], union: bool = True
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Oxigraph's answer to a query with the bindings written in (:func:`bound_query`), the project's
+    prefixes pre-bound and, with ``union``, the union of all graphs as the default graph.
+
+    A query that does not parse once the values are written in (it binds a parameter itself with BIND or
+    VALUES) is run as given with every binding as a substitution, so a syntax error names the lines of the
+    text the user wrote.
+
+    Raises:
+        QuerySyntaxError: The query does not parse.
+    """
+
+    def substitutions(
+        values: dict[str, Node],
+    ) -> dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]:
+        return {ox.Variable(k): to_oxigraph(v) for k, v in values.items()}
+
+    written, rest = bound_query(text, bindings)
+    if written != text:
+        try:
+            return store.query(
+                written, prefixes=PREFIXES, substitutions=substitutions(rest), use_default_graph_as_union=union
+            )
+        except SyntaxError:
+            pass
+    try:
+        return store.query(
+            text, prefixes=PREFIXES, substitutions=substitutions(bindings), use_default_graph_as_union=union
+        )
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+
 
 class OxigraphEngine:
     """SPARQL over an Oxigraph store, the union of its graphs as the default graph."""
@@ -126,15 +232,8 @@ class OxigraphEngine:
         return cls(store)
 
     def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result:
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()
-        }
-        try:
-            answer = self.store.query(
-                text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=substitutions
-            )
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+        """Answer a query over the union of all graphs, with the bindings written in (see :func:`bound_query`)."""
+        answer = run_bound(self.store, text, bindings or {})
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", [], [], boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -248,20 +347,18 @@ def _cached_store(key: str, fill: Callable[[ox.Store], None]) -> tuple[Path, boo
     return folder / "store", False
 
 
-def open_engine(
-    data: Path | None = None, corpus: Path | None = None, reason: bool = True
-) -> tuple[OxigraphEngine, bool]:
-    """The Oxigraph engine over a built file, or over the (cached) build of a corpus.
+def open_engine(data: Path | None = None, build: Path | None = None) -> tuple[OxigraphEngine, bool]:
+    """The Oxigraph engine over a built file, or over the build folder's store.
 
     Args:
-        data: A built dataset file (TriG, N-Quads...) to query as it is.
-        corpus: A corpus folder to build (default: the embedded corpus) when no file is given.
-        reason: Include the OWL 2 RL entailments when building from a corpus.
+        data: A built dataset file (TriG, N-Quads...) to query as it is (its store is cached).
+        build: The build folder to read when no file is given (default: :func:`kg.buildfolder.default_folder`),
+            built first when missing or stale.
 
     Returns:
-        The engine (over a read-only store) and whether the store came from the cache.
+        The engine (over a read-only store) and whether the store was there already.
     """
-    path, hit = store_path(data, corpus, reason)
+    path, hit = store_path(data, build)
     return OxigraphEngine(ox.Store.read_only(str(path))), hit
 
 
@@ -300,14 +397,14 @@ def _load_file(store: ox.Store, path: Path) -> None:
     store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
 
 
-def store_path(data: Path | None = None, corpus: Path | None = None, reason: bool = True) -> tuple[Path, bool]:
-    """The folder of the cached Oxigraph store of a built file or of a corpus, building it first when missing.
+def store_path(data: Path | None = None, build: Path | None = None) -> tuple[Path, bool]:
+    """The folder of the Oxigraph store of a built file or of the build folder, making it first when missing.
 
     Takes the same arguments as :func:`open_engine`; for processes that open the store themselves
     (``kg serve``'s query workers).
 
     Returns:
-        The store's folder and whether it came from the cache.
+        The store's folder and whether it was there already.
     """
     if data is not None:
         key = "file-" + inputs_digest([data], "file")[:32]
@@ -316,17 +413,10 @@ def store_path(data: Path | None = None, corpus: Path | None = None, reason: boo
             _load_file(store, data)
 
         return _cached_store(key, fill_from_file)
-    corpus_dir = corpus or resources.corpus_dir()
-    key = "corpus-" + inputs_digest([corpus_dir, resources.ontology_dir()], f"reason={reason}")[:32]
+    from kg import buildfolder
 
-    def fill_from_corpus(store: ox.Store) -> None:
-        from kg.build import build_dataset
-
-        dataset = build_dataset(corpus_dir).dataset
-        if reason:
-            from kg.reasoning import with_inferences
-
-            dataset = with_inferences(dataset)[0]
-        store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
-
-    return _cached_store(key, fill_from_corpus)
+    folder = build or buildfolder.default_folder()
+    fresh = buildfolder.staleness(folder)[1] is None
+    if not fresh:
+        buildfolder.ensure(folder)
+    return folder / buildfolder.STORE, fresh

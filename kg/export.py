@@ -15,7 +15,7 @@ attack with its claims, accusations, denials and casualty figures.
 The Python API, for ``kg export`` and for anything that publishes the data::
 
     from kg import export
-    dataset = export.load_source()                     # the (cached) build of the embedded corpus
+    dataset = export.load_source()                     # the build folder's dataset (kg build)
     data = export.export(dataset, "turtle", ["registry"])
     export.write_export(Path("registry.ttl"), data)     # atomic: all or nothing
 
@@ -76,11 +76,10 @@ def carries_graphs(fmt: str) -> bool:
     return fmt in GRAPH_FORMATS
 
 
-def load_source(data: Path | None = None) -> Dataset:
-    """The dataset to export: a built file, or the build of the embedded corpus with its inferences.
+def load_source(data: Path | None = None, build: Path | None = None) -> Dataset:
+    """The dataset to export: a built file, or the build folder's dataset (built first when missing or stale).
 
-    The build is cached like ``kg query``'s store (in :func:`kg.engine.cache_root`, keyed by a
-    digest of every input file), but as N-Quads: the Oxigraph store keeps numbers as
+    The build folder's N-Quads are read, not its Oxigraph store: the store keeps numbers as
     ``xsd:integer`` where the build says ``xsd:nonNegativeInteger``, and an export must give
     back exactly what was built.
 
@@ -94,16 +93,9 @@ def load_source(data: Path | None = None) -> Dataset:
 
             raise InputError(data, None, "no such file")
         return rdfio.load_dataset(data)
-    from kg import resources
-    from kg.engine import cache_root, inputs_digest
+    from kg import buildfolder
 
-    key = "export-" + inputs_digest([resources.corpus_dir(), resources.ontology_dir()], "reason=True")[:32]
-    cached = cache_root() / f"{key}.nq"
-    if not cached.is_file():
-        from kg import load
-
-        rdfio.write_outputs(cache_root(), {cached.name: rdfio.to_nquads(load(reason=True))})
-    return rdfio.load_dataset(cached)
+    return rdfio.load_dataset(buildfolder.nquads_file(build))
 
 
 # ------------------------------------------------------------------------ graphs

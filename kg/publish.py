@@ -121,6 +121,7 @@ def publish(
     version: str | None = None,
     data: Path | None = None,
     download_base: str = "",
+    build: Path | None = None,
 ) -> Publication:
     """Write the publication into out_dir (see the module docstring).
 
@@ -128,11 +129,12 @@ def publish(
         out_dir: The folder to make. It must not exist, be empty, or hold an earlier publication
             (which is replaced as a whole).
         version: The release version (default: the package's version).
-        data: A built dataset file to publish instead of the build of the embedded corpus with its
-            inferences.
+        data: A built dataset file to publish instead of the build folder's dataset.
         download_base: Prefixed to the files' names in the dataset description to make absolute
             download IRIs (e.g. the URL the folder will be served from, ending in ``/``); empty leaves
             them relative to ``void.ttl``.
+        build: The build folder to publish (default: :func:`kg.buildfolder.default_folder`), built first
+            when missing or stale.
 
     Raises:
         PublishError: a bad version or a destination kg publish must not replace.
@@ -142,7 +144,7 @@ def publish(
     _check_destination(out_dir)
     from kg import describe, export, ontodoc
 
-    dataset = export.load_source(data)
+    dataset = export.load_source(data, build)
     ontology_graph = dataset.graph(iris.ONTOLOGY_GRAPH)
     if not len(ontology_graph):
         source = data if data is not None else resources.corpus_dir()

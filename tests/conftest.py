@@ -42,9 +42,11 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Keep kg query's store cache inside the test session, never in the user's home."""
+    """Keep kg query's store cache and the default build folder inside the test session, never in the
+    user's home or the checkout: every command that reads the build folder reads this one."""
     folder = tmp_path_factory.mktemp("kg-cache")
     os.environ["KG_CACHE_DIR"] = str(folder)
+    os.environ["KG_BUILD_DIR"] = str(tmp_path_factory.mktemp("kg-build"))
     return folder
 
 
@@ -71,13 +73,13 @@ def reasoned(reasoning: tuple[Dataset, Inference]) -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder 'kg build --out DIR' writes for the embedded corpus, built once for the session."""
+def build_dir(private_cache: Path) -> Path:
+    """The build folder of the embedded corpus ('kg build' with no --out: $KG_BUILD_DIR), built once for the
+    session; kg query, serve, export, publish and validate read it."""
     from kg.cli import main
 
-    out = tmp_path_factory.mktemp("build")
-    assert main(["build", "--out", str(out)]) == 0
-    return out
+    assert main(["build"]) == 0
+    return Path(os.environ["KG_BUILD_DIR"])
 
 
 @pytest.fixture(scope="session")

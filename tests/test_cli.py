@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,9 +40,16 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
     return first, second, one.stdout
 
 
+@pytest.mark.slow
 def test_build_writes_trig_and_nquads(two_builds: tuple[Path, Path, str]) -> None:
     first, _, _ = two_builds
-    assert sorted(p.name for p in first.iterdir()) == ["kerman-kg.nq", "kerman-kg.trig", "void.ttl"]
+    assert sorted(p.name for p in first.iterdir()) == [
+        "build.json",
+        "kerman-kg.nq",
+        "kerman-kg.trig",
+        "store",
+        "void.ttl",
+    ]
     from rdflib import Dataset
     from rdflib.compare import isomorphic
 
@@ -54,12 +63,14 @@ def test_build_writes_trig_and_nquads(two_builds: tuple[Path, Path, str]) -> Non
         assert isomorphic(trig.graph(name), nq.graph(name)), name
 
 
+@pytest.mark.slow
 def test_build_is_deterministic(two_builds: tuple[Path, Path, str]) -> None:
     first, second, _ = two_builds
-    for name in ("kerman-kg.trig", "kerman-kg.nq", "void.ttl"):
+    for name in ("kerman-kg.trig", "kerman-kg.nq", "void.ttl", "build.json"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_build_prints_the_summary(two_builds: tuple[Path, Path, str]) -> None:
     _, _, stdout = two_builds
     for heading in (
@@ -79,15 +90,28 @@ def test_build_prints_the_summary(two_builds: tuple[Path, Path, str]) -> None:
     assert "checked           shapes and quality checks: no errors" in stdout
 
 
+@pytest.mark.slow
 def test_no_auto_generated_prefixes(two_builds: tuple[Path, Path, str]) -> None:
     first, _, _ = two_builds
     assert not re.search(r"@prefix ns\d+:", (first / "kerman-kg.trig").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_default_out_is_build_in_cwd(tmp_path: Path) -> None:
-    result = run_kg("build", cwd=tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "KG_BUILD_DIR"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--no-check"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "build" / "kerman-kg.trig").is_file()
+    # and $KG_BUILD_DIR, when set, is the default instead
+    elsewhere = tmp_path / "elsewhere"
+    env["KG_BUILD_DIR"] = str(elsewhere)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--no-check"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert (elsewhere / "kerman-kg.trig").is_file()
 
 
 @pytest.mark.parametrize("args", [["--help"], ["build", "--help"]])
@@ -183,18 +207,36 @@ def test_changed_article_text_is_refused(corpus_copy: Path, tmp_path: Path) -> N
     assert_fails_cleanly(corpus_copy, tmp_path / "out", "the text has changed", meta, 3)
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_earlier_output_untouched(corpus_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     ok = run_kg("build", "--corpus", str(corpus_copy), "--out", str(out))
     assert ok.returncode == 0, ok.stderr
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     replace_once(facts_file(corpus_copy), "by: islamic-state", "by: nobody-at-all")
     bad = run_kg("build", "--corpus", str(corpus_copy), "--out", str(out))
     assert bad.returncode == 1
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_missing_corpus_folder(tmp_path: Path) -> None:
     result = run_kg("build", "--corpus", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "corpus folder does not exist" in result.stderr
+
+
+def test_lint_passes_the_ontology_and_fails_a_term_without_definition(tmp_path: Path) -> None:
+    ok = run_kg("lint")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "Result: conforms" in ok.stdout
+    broken = tmp_path / "ontology"
+    shutil.copytree(resources.ontology_dir(), broken)
+    places = broken / "modules" / "places.ttl"
+    text = places.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if "skos:definition" in x)
+    places.write_text(text.replace(line + "\n", "", 1), encoding="utf-8")
+    bad = run_kg("lint", "--ontology", str(broken), "--format", "json")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert any("definition" in str(r.get("path")) for r in json.loads(bad.stdout)["results"])
+    missing = run_kg("lint", "--ontology", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr

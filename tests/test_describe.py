@@ -86,6 +86,7 @@ def void_counts(description: Graph, subject: URIRef) -> dict[str, int]:
     return found
 
 
+@pytest.mark.slow
 def test_counts_equal_sparql_counts_of_the_built_dataset(built_dataset: Dataset, description: Graph) -> None:
     expected = sparql_counts(built_dataset)
     subsets = set(description.objects(iris.DATASET, VOID.subset))

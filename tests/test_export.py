@@ -332,6 +332,7 @@ def test_cli_with_inferred_needs_an_inferred_graph(
     assert "no inferred graph" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", export.FORMATS)
 def test_exports_are_the_same_bytes_in_another_process(fmt: str, exports: dict[str, bytes], built_file: Path) -> None:
     result = subprocess.run(
@@ -344,6 +345,7 @@ def test_exports_are_the_same_bytes_in_another_process(fmt: str, exports: dict[s
     assert result.stdout == exports[fmt]
 
 
+@pytest.mark.slow
 def test_attack_frame_is_the_same_bytes_in_another_process(full: Dataset, built_file: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "kg", "export", "--data", str(built_file), "--frame", "attack"],

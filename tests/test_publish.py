@@ -57,6 +57,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_the_folder_holds_the_whole_publication(published: Path) -> None:
     names = set(files_of(published))
     assert EXPECTED <= names, sorted(EXPECTED - names)
@@ -138,6 +139,7 @@ def test_graph_formats_keep_every_graph_and_triple_formats_the_asserted_union(pu
     assert isomorphic(turtle, asserted)
 
 
+@pytest.mark.slow
 def test_publish_is_deterministic_and_replaces_an_earlier_publication(published: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert run_kg("publish", str(again), "--version", VERSION).returncode == 0
@@ -182,6 +184,7 @@ def test_help_explains() -> None:
         assert words in result.stdout
 
 
+@pytest.mark.slow
 def test_the_readme_publish_line_runs_as_written(tmp_path: Path) -> None:
     import re
     import shlex

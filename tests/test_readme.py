@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,12 +30,11 @@ def death_tolls(dataset: Dataset) -> list[int]:
     ]
 
 
+@pytest.mark.slow
 def test_readme_python_example_runs(build_dir: Path, dataset: Dataset) -> None:
     (code,) = blocks("python")
     workdir = build_dir.parent / "readme-example"
-    (workdir / "build").mkdir(parents=True, exist_ok=True)
-    for built in build_dir.iterdir():
-        (workdir / "build" / built.name).write_bytes(built.read_bytes())
+    shutil.copytree(build_dir, workdir / "build", dirs_exist_ok=True)
     result = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split("\n")

@@ -152,6 +152,7 @@ def test_stale_inferences_are_replaced(reasoned: tuple[Dataset, Inference]) -> N
 # ----------------------------------------------------------------------------- the rules against owlrl
 
 
+@pytest.mark.slow
 def test_the_rules_keep_exactly_what_owlrl_keeps_on_the_corpus(built: object) -> None:
     from kg.reasoning import infer_owlrl, infer_rules
 
@@ -161,6 +162,7 @@ def test_the_rules_keep_exactly_what_owlrl_keeps_on_the_corpus(built: object) ->
     assert set(ours) == set(reference)
 
 
+@pytest.mark.slow
 def test_the_rules_keep_exactly_what_owlrl_keeps_on_a_synthetic_corpus(tmp_path: object) -> None:
     import subprocess
     import sys

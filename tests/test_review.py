@@ -258,6 +258,7 @@ def test_an_unknown_article_is_a_404_page(live: Live) -> None:
 # ------------------------------------------------------------------------------------------ decisions
 
 
+@pytest.mark.slow
 def test_accept_reject_edit_and_add_through_the_api(live: Live) -> None:
     before = live.facts.read_text(encoding="utf-8")
     state = live.state()
@@ -594,6 +595,7 @@ def test_bad_items_are_refused_before_anything_is_written(live: Live) -> None:
 # ------------------------------------------------------------------------------------------ the file's layout
 
 
+@pytest.mark.slow
 def test_edits_keep_every_other_line_of_a_curated_file(tmp_path: Path) -> None:
     """On each fact of a hand-curated article, a review state and an edit change only that fact's lines."""
     from kg.drafting.writer import plain

@@ -1,0 +1,246 @@
+"""The build folder: what ``kg build`` writes, and what every other command reads.
+
+One build of a corpus serves every command. ``kg build`` writes into its folder
+(``./build`` unless ``--out`` or ``$KG_BUILD_DIR`` says otherwise)::
+
+    kerman-kg.trig   the dataset: every named graph, kgg:inferred included (deterministic bytes)
+    kerman-kg.nq     the same as N-Quads, lines sorted
+    void.ttl         its VoID/DCAT description
+    store/           an Oxigraph store of the same quads, for kg query and kg serve
+    build.json       the manifest: the key of the inputs, the corpus and the options it was made with
+
+The key is a digest of every input file (corpus, ontology, shapes and quality checks), the options,
+the kerman-kg version and its code (:func:`kg.engine.inputs_digest`). ``kg query``, ``kg serve``,
+``kg export``, ``kg publish`` and ``kg validate`` call :func:`ensure`: when the folder holds no build,
+or one whose key is no longer that of its inputs, they rebuild it first (and say so on standard
+error), from the corpus and with the options recorded in the manifest; they never keep a copy of
+their own.
+
+The manifest is removed before anything is replaced and written last, so an interrupted build
+leaves a folder that the next command sees as stale and rebuilds; a build that finds errors in its
+input writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg import __version__, rdfio, resources
+from kg.errors import BuildFailed, InputError
+
+if TYPE_CHECKING:  # the check pulls in pySHACL: only a build needs it, not a command that reads the folder
+    from kg.build import Summary
+    from kg.curation import CheckOutcome
+
+MANIFEST = "build.json"
+STORE = "store"
+#: the manifest's own format; a folder written with another is rebuilt
+FORMAT = 1
+
+
+def default_folder() -> Path:
+    """The build folder commands read when none is named: ``$KG_BUILD_DIR``, else ``./build``."""
+    return Path(os.environ.get("KG_BUILD_DIR") or "build")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a build is made: with OWL RL inferences, with the shapes and checks, and its recorded time."""
+
+    reason: bool = True
+    check: bool = True
+    build_time: str | None = None
+
+
+@dataclass
+class Manifest:
+    """What ``build.json`` records."""
+
+    key: str
+    corpus: str
+    options: Options
+    version: str = __version__
+    format: int = FORMAT
+    triples: int = 0
+    inferred: int | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest | None:
+        """The folder's manifest, or None when it has none (or one this version cannot read)."""
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return None
+            return cls(
+                key=data["key"],
+                corpus=data["corpus"],
+                options=Options(**data["options"]),
+                version=data["version"],
+                format=data["format"],
+                triples=data.get("triples", 0),
+                inferred=data.get("inferred"),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+@dataclass
+class Built:
+    """The outcome of :func:`build`: the check's outcome (its problems) and, when it found no error, what was
+    written."""
+
+    check: CheckOutcome
+    summary: Summary | None = None
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def input_key(corpus: Path, options: Options) -> str:
+    """The digest that names one build: every input file, the options, the version and the code."""
+    from kg.engine import inputs_digest
+
+    inputs = [corpus, resources.ontology_dir()]
+    if options.check:
+        inputs += [resources.shapes_dir(), resources.queries_dir() / "checks"]
+    salt = f"build format {FORMAT}; reason={options.reason}; check={options.check}; time={options.build_time}"
+    return inputs_digest(inputs, salt)
+
+
+def staleness(folder: Path) -> tuple[Manifest | None, str | None]:
+    """The folder's manifest, and why its build cannot be used as it is (None when it can)."""
+    manifest = Manifest.read(folder)
+    if manifest is None:
+        return None, f"{folder} holds no build" if not folder.exists() else f"{folder} holds no complete build"
+    corpus = Path(manifest.corpus)
+    if not corpus.is_dir():
+        return manifest, f"the corpus it was built from, {corpus}, is gone"
+    if not (folder / STORE).is_dir() or not (folder / rdfio.NQUADS).is_file():
+        return manifest, f"{folder} lacks its store or its N-Quads"
+    if input_key(corpus, manifest.options) != manifest.key:
+        return (
+            manifest,
+            f"an input (corpus {corpus}, ontology, shapes or kerman-kg itself) changed since {folder} was built",
+        )
+    return manifest, None
+
+
+def build(
+    folder: Path,
+    corpus: Path | None = None,
+    options: Options | None = None,
+) -> Built:
+    """Check and build a corpus into the folder: dataset files, description, store, manifest.
+
+    Nothing is written when the check finds an error (see :func:`kg.curation.check_corpus`).
+    """
+    from kg import describe
+    from kg.curation import check_corpus
+
+    started = time.perf_counter()
+    options = options or Options()
+    corpus_dir = (corpus or resources.corpus_dir()).resolve()
+    # the key of the inputs as they are before reading them: an edit made during the build makes it stale
+    key = input_key(corpus_dir, options) if corpus_dir.is_dir() else ""
+    when = _parse_time(options.build_time)
+    outcome = check_corpus(corpus_dir, build_time=when, reason=options.reason, rules=options.check)
+    result = Built(outcome)
+    if outcome.errors or outcome.build is None or outcome.graphs is None:
+        return result
+    graphs = outcome.graphs
+    files = {rdfio.TRIG: rdfio.to_trig(graphs), rdfio.NQUADS: rdfio.to_nquads(graphs)}
+    files[describe.FILE_NAME] = describe.to_turtle(describe.describe(graphs, __version__, files))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST).unlink(missing_ok=True)  # from here until the end the folder is stale
+    result.written = rdfio.write_outputs(folder, files)
+    _replace_store(folder, folder / rdfio.NQUADS)
+    manifest = Manifest(key, str(corpus_dir), options, triples=outcome.build.summary.triples, inferred=outcome.inferred)
+    rdfio.write_outputs(folder, {MANIFEST: manifest.to_json().encode("utf-8")})
+    result.summary = outcome.build.summary
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    when = dt.datetime.fromisoformat(text)
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+def _replace_store(folder: Path, nquads: Path) -> None:
+    """Load the N-Quads into a new Oxigraph store beside the old one, then swap them."""
+    staging = Path(tempfile.mkdtemp(prefix=".store.", dir=folder))
+    try:
+        store = ox.Store(str(staging / STORE))
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        target = folder / STORE
+        if target.exists():
+            old = staging / "old"
+            target.rename(old)
+        (staging / STORE).rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _say(message: str) -> None:
+    print(f"kg: {message}", file=sys.stderr, flush=True)
+
+
+def ensure(folder: Path | None = None, notify: Callable[[str], None] = _say) -> Manifest:
+    """The folder's build, (re)built first when it is missing or stale, saying so through ``notify``.
+
+    A stale build is rebuilt from the corpus and with the options its manifest records; a missing one
+    from the embedded corpus with the default options.
+
+    Raises:
+        BuildFailed: the corpus has errors (each with its file and line); the folder is left as it was.
+    """
+    folder = folder or default_folder()
+    manifest, why = staleness(folder)
+    if why is None and manifest is not None:
+        return manifest
+    corpus = Path(manifest.corpus) if manifest is not None and Path(manifest.corpus).is_dir() else None
+    options = manifest.options if manifest is not None else Options()
+    source = corpus or resources.corpus_dir()
+    notify(f"{why}: building it from {source} (as 'kg build --out {folder}' does)...")
+    outcome = build(folder, corpus, options)
+    if outcome.check.errors:
+        raise BuildFailed([InputError(p.file or source, p.line, p.message) for p in outcome.check.errors])
+    notify(f"built {folder} ({outcome.summary.triples if outcome.summary else 0} triples) in {outcome.seconds:.1f} s")
+    built = Manifest.read(folder)
+    assert built is not None
+    return built
+
+
+def store_folder(folder: Path | None = None) -> Path:
+    """The Oxigraph store of the (ensured) build."""
+    folder = folder or default_folder()
+    ensure(folder)
+    return folder / STORE
+
+
+def nquads_file(folder: Path | None = None) -> Path:
+    """The N-Quads file of the (ensured) build: the exact terms, as exports need them.
+
+    The store cannot give them back: Oxigraph keeps ``xsd:nonNegativeInteger`` values as ``xsd:integer``.
+    """
+    folder = folder or default_folder()
+    ensure(folder)
+    return folder / rdfio.NQUADS
