@@ -67,6 +67,7 @@ def test_the_folder_holds_the_whole_publication(published: Path) -> None:
     assert not [p for p in published.parent.iterdir() if p.name.startswith(".")], "staging folder left behind"
 
 
+@pytest.mark.slow  # the publication is made once for these, in about ten seconds
 def test_version_is_stamped_into_the_ontology_and_the_description(published: Path) -> None:
     stamp = version_iri(VERSION)
     for name, fmt in (("ontology/kerman-kg.ttl", "turtle"), ("ontology/kerman-kg.owl", "xml")):
@@ -81,6 +82,7 @@ def test_version_is_stamped_into_the_ontology_and_the_description(published: Pat
     assert VERSION in (published / "ontology/docs/ontology.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # the publication is made once for these, in about ten seconds
 def test_ontology_files_hold_every_term_of_the_sources(published: Path) -> None:
     from kg.ontology import load_ontology
     from kg.resources import ontology_dir
@@ -93,6 +95,7 @@ def test_ontology_files_hold_every_term_of_the_sources(published: Path) -> None:
     assert isomorphic(owl, merged)
 
 
+@pytest.mark.slow  # the publication is made once for these, in about ten seconds
 def test_description_counts_equal_sparql_counts_over_the_published_dump(published: Path) -> None:
     void = Graph().parse(published / "void.ttl", format="turtle")
     dataset = Dataset().parse(published / "data/kerman-kg.nq", format="nquads")
@@ -110,6 +113,7 @@ def test_description_counts_equal_sparql_counts_over_the_published_dump(publishe
     assert int(void.value(iris.DATASET, VOID.triples)) == int(total[0])
 
 
+@pytest.mark.slow  # the publication is made once for these, in about ten seconds
 def test_description_lists_each_dump_with_size_and_checksum(published: Path) -> None:
     import hashlib
 
@@ -126,6 +130,7 @@ def test_description_lists_each_dump_with_size_and_checksum(published: Path) -> 
         assert str(value) == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow  # the publication is made once for these, in about ten seconds
 def test_graph_formats_keep_every_graph_and_triple_formats_the_asserted_union(published: Path) -> None:
     trig = Dataset().parse(published / "data/kerman-kg.trig", format="trig")
     inferred = trig.graph(URIRef(iris.GRAPH_NS + "inferred"))
