@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser(
         "build",
-        help="build the dataset (TriG and N-Quads) from the ontology and the article corpus",
+        help="build the dataset from the ontology and the article corpus into the build folder (TriG, N-Quads, "
+        "a query store) that every other command reads",
         description=(
             "Read the ontology, the entity registry and every article of the corpus with its metadata "
             "and annotations; check that every quote occurs in its article, every entity, class and "
