@@ -64,6 +64,7 @@ def six_engine(six_dataset: Dataset) -> OxigraphEngine:
 # ----------------------------------------------------------------------------- a sixth article
 
 
+@pytest.mark.slow
 def test_sixth_article_builds_validates_and_passes_every_check(
     six_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

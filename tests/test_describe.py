@@ -100,6 +100,7 @@ def test_counts_equal_sparql_counts_of_the_built_dataset(built_dataset: Dataset,
     assert totals["entities"] > 500
 
 
+@pytest.mark.slow
 def test_partitions_equal_sparql_counts(built_dataset: Dataset, description: Graph) -> None:
     def number(node: object) -> int:
         return int(str(node))
@@ -199,6 +200,7 @@ def test_every_void_dcat_and_spdx_term_used_exists(description: Graph) -> None:
     assert any(str(t).startswith(str(DCAT)) for t in used) and any(str(t).startswith(str(VOID)) for t in used)
 
 
+@pytest.mark.slow
 def test_description_is_deterministic(built_dir: Path, built_dataset: Dataset) -> None:
     files = {name: (built_dir / name).read_bytes() for name in (rdfio.TRIG, rdfio.NQUADS)}
     first = describe.to_turtle(describe.describe(built_dataset, __version__, files))
