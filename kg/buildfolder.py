@@ -213,6 +213,8 @@ def ensure(folder: Path | None = None, notify: Callable[[str], None] = _say) -> 
         BuildFailed: the corpus has errors (each with its file and line); the folder is left as it was.
     """
     folder = folder or default_folder()
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, None, "is a file, not a build folder: name a folder (kg build --out DIR writes one)")
     manifest, why = staleness(folder)
     if why is None and manifest is not None:
         return manifest

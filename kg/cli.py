@@ -185,13 +185,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the N-Quads of the build folder, see --build)",
     )
     _add_build_option(validate_cmd)
-    validate_cmd.add_argument(
-        "--format",
-        choices=("text", "json", "turtle"),
-        default="text",
-        help="text for people (default), json for programs, turtle for the standard SHACL validation report",
-    )
-    validate_cmd.add_argument("--strict", action="store_true", help="fail on warnings too, not only on violations")
+    _add_report_options(validate_cmd)
     validate_cmd.add_argument(
         "--shapes",
         type=Path,
@@ -218,13 +212,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a folder of ontology files (*.ttl) to lint instead of the project's ontology/",
     )
-    lint_cmd.add_argument(
-        "--format",
-        choices=("text", "json", "turtle"),
-        default="text",
-        help="text for people (default), json for programs, turtle for the standard SHACL validation report",
-    )
-    lint_cmd.add_argument("--strict", action="store_true", help="fail on warnings too, not only on violations")
+    _add_report_options(lint_cmd)
 
     query_cmd = commands.add_parser(
         "query",
@@ -509,6 +497,17 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         help="write to FILE (atomically: a complete file or none) instead of standard output",
     )
     _add_build_option(export_cmd)
+
+
+def _add_report_options(command: argparse.ArgumentParser) -> None:
+    """--format and --strict of the commands that print a validation report (validate, lint)."""
+    command.add_argument(
+        "--format",
+        choices=("text", "json", "turtle"),
+        default="text",
+        help="text for people (default), json for programs, turtle for the standard SHACL validation report",
+    )
+    command.add_argument("--strict", action="store_true", help="fail on warnings too, not only on violations")
 
 
 def _add_build_option(command: argparse.ArgumentParser) -> None:

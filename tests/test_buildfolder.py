@@ -104,3 +104,14 @@ def test_readers_agree_on_the_build(built: Path) -> None:
     )
     assert counted.returncode == 0, counted.stderr
     assert int(counted.stdout.splitlines()[1]) == len(graphs)
+
+
+def test_a_file_named_as_build_folder_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    somefile = tmp_path / "notes.txt"
+    somefile.write_text("mine\n", encoding="utf-8")
+    for command in (["query", "death-toll-range"], ["export"], ["validate"]):
+        result = run_kg(*command, "--build", str(somefile), build=tmp_path / "unused")
+        assert result.returncode in (1, 2), (command, result.stderr)
+        assert f"{somefile}: is a file, not a build folder" in result.stderr, command
+        assert "Traceback" not in result.stderr
+    assert somefile.read_text(encoding="utf-8") == "mine\n"
