@@ -33,6 +33,7 @@ CLAIMS = "claims-of-responsibility"
 #: browser tests take seconds each: .ci/run runs them (pytest -m slow), the default run leaves them out
 pytestmark = pytest.mark.slow
 
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium with a fresh temporary profile; a skip (a failure in CI) when unavailable."""

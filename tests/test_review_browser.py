@@ -51,6 +51,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 #: browser tests take seconds each: .ci/run runs them (pytest -m slow), the default run leaves them out
 pytestmark = pytest.mark.slow
 
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, as tests/test_browser.py launches it; a skip (a failure in CI) when unavailable."""
