@@ -37,12 +37,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg import __version__, rdfio, resources
+from kg import __version__, iris, rdfio, resources
 from kg.errors import BuildFailed, InputError
 
 if TYPE_CHECKING:  # the check pulls in pySHACL: only a build needs it, not a command that reads the folder
+    from kg import units
     from kg.build import Summary
-    from kg.curation import CheckOutcome
+    from kg.curation import CheckOutcome, Problem
 
 MANIFEST = "build.json"
 STORE = "store"
@@ -143,13 +144,16 @@ def build(
     folder: Path,
     corpus: Path | None = None,
     options: Options | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Built:
     """Check and build a corpus into the folder: dataset files, description, store, manifest.
 
-    Nothing is written when the check finds an error (see :func:`kg.curation.check_corpus`).
+    Built by units (:mod:`kg.units`): an article whose files, and whose shared inputs, are those of the
+    folder's last build is not mapped or reasoned about again, and the store is updated with what changed.
+    Nothing but the units of sound articles is written when the check finds an error.
     """
-    from kg import describe
-    from kg.curation import check_corpus
+    from kg import describe, units
+    from kg.curation import CheckOutcome, Problem
 
     started = time.perf_counter()
     options = options or Options()
@@ -157,22 +161,60 @@ def build(
     # the key of the inputs as they are before reading them: an edit made during the build makes it stale
     key = input_key(corpus_dir, options) if corpus_dir.is_dir() else ""
     when = _parse_time(options.build_time)
-    outcome = check_corpus(corpus_dir, build_time=when, reason=options.reason, rules=options.check)
+    try:
+        made = units.build_units(
+            corpus_dir,
+            folder / units.CACHE,
+            f"check={options.check}; time={options.build_time}",
+            reason=options.reason,
+            build_time=when,
+            check=options.check,
+            progress=progress,
+        )
+    except BuildFailed as failed:
+        return Built(CheckOutcome([Problem(e.file, e.line, "error", e.message) for e in failed.errors]))
+    outcome = CheckOutcome([], None, None, made.inferred)
     result = Built(outcome)
-    if outcome.errors or outcome.build is None or outcome.graphs is None:
-        return result
-    graphs = outcome.graphs
-    files = {rdfio.TRIG: rdfio.to_trig(graphs), rdfio.NQUADS: rdfio.to_nquads(graphs)}
-    files[describe.FILE_NAME] = describe.to_turtle(describe.describe(graphs, __version__, files))
+    files = {rdfio.TRIG: units.trig(made), rdfio.NQUADS: units.nquads(made)}
+    if options.check:
+        outcome.problems = _check(made, files[rdfio.NQUADS], corpus_dir)
+        if outcome.errors:
+            return result
+    description = describe.describe(
+        {iris.ONTOLOGY_GRAPH: made.ontology}, __version__, files, string_graphs=units.string_graphs(made)
+    )
+    files[describe.FILE_NAME] = describe.to_turtle(description)
+    previous = Manifest.read(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)  # from here until the end the folder is stale
+    old_nquads = _previous_nquads(folder) if previous is not None else None
     result.written = rdfio.write_outputs(folder, files)
-    _replace_store(folder, folder / rdfio.NQUADS)
-    manifest = Manifest(key, str(corpus_dir), options, triples=outcome.build.summary.triples, inferred=outcome.inferred)
+    _replace_store(folder, folder / rdfio.NQUADS, old_nquads, files[rdfio.NQUADS])
+    units.save_units(made, folder / units.CACHE)
+    manifest = Manifest(key, str(corpus_dir), options, triples=made.summary.triples, inferred=made.inferred)
     rdfio.write_outputs(folder, {MANIFEST: manifest.to_json().encode("utf-8")})
-    result.summary = outcome.build.summary
+    result.summary = made.summary
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _previous_nquads(folder: Path) -> bytes | None:
+    try:
+        return (folder / rdfio.NQUADS).read_bytes()
+    except OSError:
+        return None
+
+
+def _check(made: units.UnitBuild, nquads: bytes, corpus: Path) -> list[Problem]:
+    """Every problem of the build, at the YAML behind it: the shapes' in each article (kept in its unit), the
+    shapes' in the shared graphs and the quality checks' (see :mod:`kg.unitcheck`)."""
+    from kg import unitcheck, units
+
+    problems = [unitcheck.from_record(record) for unit in made.units.values() for record in unit.problems]
+    exports = [row for unit in made.units.values() for row in units.text_rows(unit.exports)]
+    problems += unitcheck.shared_problems(made.shared_unit, exports, list(made.units), made.origins, corpus)
+    problems += unitcheck.check_problems(nquads, made.origins, corpus)
+    return sorted(problems, key=lambda p: (p.severity != "error", str(p.file), p.line or 0, p.message))
 
 
 def _parse_time(text: str | None) -> dt.datetime | None:
@@ -182,21 +224,52 @@ def _parse_time(text: str | None) -> dt.datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
-def _replace_store(folder: Path, nquads: Path) -> None:
-    """Load the N-Quads into a new Oxigraph store beside the old one, then swap them."""
+def _replace_store(folder: Path, nquads: Path, old: bytes | None = None, new: bytes | None = None) -> None:
+    """Make the folder's store hold the N-Quads: a new store beside the old one, swapped in at the end.
+
+    When the folder's previous N-Quads (``old``, whose store the folder holds) differ from the new ones in a
+    few lines, the new store is a copy of the old one (hard links: :meth:`pyoxigraph.Store.backup`) with those
+    lines removed and added; otherwise, or when that fails, the N-Quads are loaded into an empty store.
+    """
     staging = Path(tempfile.mkdtemp(prefix=".store.", dir=folder))
     try:
-        store = ox.Store(str(staging / STORE))
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
+        if not (old is not None and new is not None and _update_copy(folder / STORE, staging / STORE, old, new)):
+            shutil.rmtree(staging / STORE, ignore_errors=True)
+            store = ox.Store(str(staging / STORE))
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            del store
         target = folder / STORE
         if target.exists():
-            old = staging / "old"
-            target.rename(old)
+            target.rename(staging / "old")
         (staging / STORE).rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _update_copy(live: Path, copy: Path, old: bytes, new: bytes) -> bool:
+    """Copy the live store and apply the difference of two N-Quads dumps to the copy; False when not worth it."""
+    if not live.is_dir():
+        return False
+    old_lines = set(old.splitlines(keepends=True))
+    new_lines = set(new.splitlines(keepends=True))
+    removed = old_lines - new_lines
+    added = new_lines - old_lines
+    if len(removed) + len(added) > len(new_lines) // 4 or any(b"_:" in line for line in (*removed, *added)):
+        return False  # blank nodes are renamed on loading: their lines cannot be matched
+    try:
+        source = ox.Store(str(live))
+        source.backup(str(copy))
+        del source
+        store = ox.Store(str(copy))
+        for quad in ox.parse(b"".join(sorted(removed)), format=ox.RdfFormat.N_QUADS):
+            store.remove(quad)
+        store.extend(ox.parse(b"".join(sorted(added)), format=ox.RdfFormat.N_QUADS))
+        store.flush()
+        del store
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _say(message: str) -> None:

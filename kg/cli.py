@@ -622,7 +622,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             when = when.replace(tzinfo=dt.UTC)
         build_time = when.isoformat()
     options = buildfolder.Options(reason=not args.no_reason, check=not args.no_check, build_time=build_time)
-    outcome = buildfolder.build(out, args.corpus, options)
+    outcome = buildfolder.build(out, args.corpus, options, progress=lambda m: print(f"kg build: {m}", file=sys.stderr))
     check = outcome.check
     _print_problems(check.errors)
     if check.warnings:

@@ -28,7 +28,6 @@ from rdflib import RDF, Dataset, URIRef
 from rdflib.term import Node
 
 from kg import iris, resources
-from kg.annotations import Origins
 from kg.build import BuildResult, as_dataset, build_dataset
 from kg.errors import BuildFailed
 from kg.rdfio import Triple
@@ -134,7 +133,9 @@ def check_corpus(
 class Locator:
     """Finds the YAML behind a finding, from the origins the build recorded."""
 
-    def __init__(self, graphs: Mapping[URIRef, Iterable[Triple]], origins: Origins, corpus: Path) -> None:
+    def __init__(
+        self, graphs: Mapping[URIRef, Iterable[Triple]], origins: Mapping[URIRef, tuple[Path, int]], corpus: Path
+    ) -> None:
         self.origins = origins
         self.corpus = corpus
         self.stating: dict[tuple[Node, Node], list[URIRef]] = defaultdict(list)

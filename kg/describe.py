@@ -41,6 +41,14 @@ classes are counted over the union of its graphs (each counted once), so they
 are not the sums of the graphs' figures. Classes are the distinct objects of
 ``rdf:type``; properties the distinct predicates.
 
+The counting reads terms as their N-Triples text (:data:`kg.rdfio.NTriple`):
+graphs given as rdflib triples are written as text first, and an incremental
+build, which keeps each article's triples as text, gives them as they are
+(``string_graphs``), with no rdflib term made per triple. Text tells IRIs,
+literals and blank nodes apart by its first character, and two terms are one
+when rdflib's terms are equal (a language tag is compared regardless of case),
+so the figures are the same whichever way the graphs are given.
+
 The description is not a graph of the dataset it describes: a description
 inside the data cannot count itself, nor give the size and checksum of the
 files it is written into, and a publisher can stamp another version on it
@@ -57,9 +65,12 @@ absolute ``download_base`` when the files are published at a known URL.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+import re
+from collections import Counter, defaultdict, deque
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import itemgetter
 
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
@@ -68,7 +79,7 @@ from rdflib.term import Node
 
 from kg import iris, namespaces, rdfio
 from kg.namespaces import KGD, SCHEMA
-from kg.rdfio import Triple
+from kg.rdfio import NTriple, Triple
 
 #: the file name of the description that ``kg build`` writes beside the dumps
 FILE_NAME = "void.ttl"
@@ -127,52 +138,160 @@ def is_entity(term: Node) -> bool:
     return isinstance(term, URIRef) and str(term).startswith(ENTITY_SPACE) and len(term) > len(ENTITY_SPACE)
 
 
-def count(triples: Iterable[tuple[Node, Node, Node]]) -> Counts:
+def count(triples: Iterable[Triple]) -> Counts:
     """Count triples, entities, distinct subjects and objects, properties and classes.
 
     Args:
         triples: The triples of one graph, or the quads of a dataset as triples (then every
             triple is counted as often as it is given, and the distinct figures over the union).
     """
-    n = 0
-    # IRIs are counted by their strings: rdflib's equality, called on every hit of a set of terms, is slow
-    subjects: set[object] = set()
-    objects: set[object] = set()
-    properties: set[str] = set()
-    classes: set[object] = set()
-    for s, p, o in triples:
-        n += 1
-        subjects.add(_key(s))
-        object_key = _key(o)
-        objects.add(object_key)
-        properties.add(str(p))
-        if str(p) == _TYPE:
-            classes.add(object_key)
-    entities = sum(
-        1 for s in subjects if isinstance(s, str) and s.startswith(ENTITY_SPACE) and len(s) > len(ENTITY_SPACE)
-    )
-    return Counts(n, entities, len(subjects), len(objects), len(properties), len(classes))
+    return count_strings([rdfio.nt_triple(triple) for triple in triples])
 
 
-_TYPE = str(RDF.type)
+def count_strings(triples: Collection[NTriple]) -> Counts:
+    """What :func:`count` gives, from string triples (:data:`kg.rdfio.NTriple`).
+
+    Terms are told apart by their N-Triples text, which never confuses an IRI (``<...>``) with a literal
+    (``"..."``) or a blank node (``_:...``); literals whose language tags differ only in case are one
+    object, as they are one rdflib term.
+    """
+    return _GraphFigures.of(triples).counts
 
 
-def _key(term: Node) -> object:
-    """A term as a set member: an IRI as its string, anything else as itself."""
-    return str(term) if term.__class__ is URIRef else term
+_TYPE_NT = RDF.type.n3()
+#: how an entity's N-Triples form starts, and the URI space itself, which is not an entity
+_ENTITY_START = "<" + ENTITY_SPACE
+_ENTITY_SPACE_NT = "<" + ENTITY_SPACE + ">"
+#: a literal's language tag with a capital, on a line of N-Triples terms (inside a literal, quotes are escaped)
+_CAPITAL_IN_TAG = re.compile(r'"@[^"\n]*[A-Z][^"\n]*$', re.M)
 
 
-def _graphs(dataset: Dataset | rdfio.GraphTriples) -> list[tuple[URIRef, list[Triple]]]:
-    """The dataset's non-empty named graphs, by name, each as its name and its triples."""
-    return sorted(rdfio.graph_triples(dataset).items(), key=lambda item: str(item[0]))
+def _entities(subjects: set[str]) -> int:
+    """How many of the subjects (N-Triples forms) are entities, counted in C."""
+    return sum(map(str.startswith, subjects, repeat(_ENTITY_START))) - (_ENTITY_SPACE_NT in subjects)
 
 
-def _small_graph(graphs: list[tuple[URIRef, list[Triple]]], name: URIRef) -> Graph:
+def _exhaust(iterator: Iterator[object]) -> None:
+    """Run an iterator to its end, in C."""
+    deque(iterator, maxlen=0)
+
+
+def _fold_language(term: str) -> str:
+    """A literal with its language tag in lower case (rdflib compares language tags regardless of case)."""
+    if term.startswith('"') and not term.endswith(('"', ">")):
+        end = term.rfind('"')
+        if term[end + 1] == "@":
+            return term[: end + 1] + term[end + 1 :].lower()
+    return term
+
+
+@dataclass
+class _GraphFigures:
+    """One graph's distinct terms, taken from its triples as columns (sets built in C)."""
+
+    counts: Counts
+    subjects: set[str]
+    objects: set[str]
+    properties: set[str]
+    classes: set[str]
+    #: the graph's columns (objects with language tags folded), for the dataset's partitions
+    columns: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+    #: for each triple, whether its predicate is rdf:type
+    typed: list[bool]
+
+    @classmethod
+    def of(cls, triples: Collection[NTriple]) -> _GraphFigures:
+        subject_column, predicate_column, object_column = (tuple(map(itemgetter(i), triples)) for i in range(3))
+        objects = set(object_column)
+        if _CAPITAL_IN_TAG.search("\n".join(objects)):
+            object_column = tuple(map(_fold_language, object_column))
+            objects = set(object_column)
+        subjects = set(subject_column)
+        properties = set(predicate_column)
+        typed = list(map(_TYPE_NT.__eq__, predicate_column))
+        classes = set(compress(object_column, typed))
+        counts = Counts(
+            len(subject_column), _entities(subjects), len(subjects), len(objects), len(properties), len(classes)
+        )
+        return cls(
+            counts, subjects, objects, properties, classes, (subject_column, predicate_column, object_column), typed
+        )
+
+
+class _DatasetFigures:
+    """The counts of every graph, and over the union of the graphs the counts and the partitions."""
+
+    def __init__(self) -> None:
+        self.graphs: dict[str, Counts] = {}
+        self.quads = 0
+        self.subjects: set[str] = set()
+        self.objects: set[str] = set()
+        self.properties: set[str] = set()
+        self.classes: set[str] = set()
+        self.triples_of: Counter[str] = Counter()
+        self.subjects_of: dict[str, set[str]] = defaultdict(set)
+        self.objects_of: dict[str, set[str]] = defaultdict(set)
+        self.instances_of: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, name: str, triples: Collection[NTriple]) -> _GraphFigures:
+        """Count one graph (its name in N-Triples form) into the dataset's figures."""
+        figures = _GraphFigures.of(triples)
+        self.graphs[name] = figures.counts
+        self.quads += figures.counts.triples
+        self.subjects |= figures.subjects
+        self.objects |= figures.objects
+        self.properties |= figures.properties
+        self.classes |= figures.classes
+        subject_column, predicate_column, object_column = figures.columns
+        self.triples_of.update(predicate_column)
+        # set.add mapped over the columns: the loop over the triples runs in C
+        _exhaust(map(set.add, map(self.subjects_of.__getitem__, predicate_column), subject_column))
+        _exhaust(map(set.add, map(self.objects_of.__getitem__, predicate_column), object_column))
+        typed = figures.typed
+        _exhaust(
+            map(
+                set.add,
+                map(self.instances_of.__getitem__, compress(object_column, typed)),
+                compress(subject_column, typed),
+            )
+        )
+        return figures
+
+    @property
+    def counts(self) -> Counts:
+        """The dataset's counts: triples summed over the graphs, the distinct figures over their union."""
+        distinct = (len(self.subjects), len(self.objects), len(self.properties), len(self.classes))
+        return Counts(self.quads, _entities(self.subjects), *distinct)
+
+
+def _string_dataset(
+    dataset: Dataset | rdfio.GraphTriples, string_graphs: rdfio.StringGraphs | None
+) -> tuple[list[tuple[str, Collection[NTriple]]], dict[URIRef, list[Triple]]]:
+    """The non-empty named graphs as string triples, sorted by IRI, and those given as rdflib triples."""
+    rdflib_graphs = rdfio.graph_triples(dataset)
+    graphs: dict[str, Collection[NTriple]] = {
+        name.n3(): [rdfio.nt_triple(triple) for triple in triples] for name, triples in rdflib_graphs.items()
+    }
+    for name, triples in (string_graphs or {}).items():
+        if not (name.startswith("<") and name.endswith(">")) or isinstance(name, URIRef):
+            raise ValueError(f"a string graph's name must be an IRI in N-Triples form, '<...>': {name!r}")
+        if name in graphs:
+            raise ValueError(f"graph {name} is given both as strings and as rdflib triples")
+        if triples:
+            graphs[name] = triples
+    return sorted(graphs.items(), key=lambda item: item[0][1:-1]), rdflib_graphs
+
+
+def _small_graph(
+    rdflib_graphs: Mapping[URIRef, list[Triple]], graphs: Mapping[str, Collection[NTriple]], name: URIRef
+) -> Graph:
     """One of the graphs as an rdflib Graph, for lookups (the provenance and the ontology graphs)."""
     graph = Graph()
-    for found, triples in graphs:
-        if found == name:
-            graph.addN((s, p, o, graph) for s, p, o in triples)
+    if name in rdflib_graphs:
+        graph.addN((s, p, o, graph) for s, p, o in rdflib_graphs[name])
+    else:
+        parse = rdfio.parse_nt_term
+        graph.addN((parse(s), parse(p), parse(o), graph) for s, p, o in graphs.get(name.n3(), ()))
     return graph
 
 
@@ -183,13 +302,16 @@ def describe(
     download_base: str = "",
     sparql_endpoint: URIRef = iris.SPARQL_ENDPOINT,
     titles: Mapping[str, str] | None = None,
+    *,
+    string_graphs: rdfio.StringGraphs | None = None,
 ) -> Graph:
     """The VoID and DCAT description of a built dataset.
 
     Args:
         dataset: The built dataset (as :func:`kg.build.build_dataset` and
             :func:`kg.reasoning.with_inferences` make it, or as read from a built file), or its named
-            graphs as sets of triples (:data:`kg.rdfio.GraphTriples`, as ``kg build`` has them).
+            graphs as sets of triples (:data:`kg.rdfio.GraphTriples`, as ``kg build`` has them); with
+            ``string_graphs``, the graphs of the dataset that are given as rdflib triples (may be none: ``{}``).
         version: The version stamped on the dataset and each graph (``dcat:version``), e.g. ``kg.__version__``.
         distributions: File name -> the file's bytes, for each dump of this dataset (``kerman-kg.trig``,
             ``kerman-kg.nq``); each becomes a ``dcat:Distribution`` with media type, byte size and SHA-256.
@@ -202,18 +324,27 @@ def describe(
             SPARQL at ``/sparql``.
         titles: File name -> what the file holds, for distributions that are not the whole dataset
             (default: "the whole dataset as <media type>").
+        string_graphs: More graphs of the same dataset as string triples (:data:`kg.rdfio.StringGraphs`:
+            graph name in N-Triples form, ``"<https://...>"``, -> :data:`kg.rdfio.NTriple` triples), as an
+            incremental build keeps them. A graph is given either way, not both. The provenance and the
+            ontology graphs are read as rdflib graphs: given as strings, they are parsed.
 
     Returns:
-        A new graph with the project's prefixes bound; the dataset is not changed.
+        A new graph with the project's prefixes bound; the dataset is not changed. The same dataset gives
+        the same description whichever way its graphs are given.
+
+    Raises:
+        ValueError: when a graph is given both ways, a string graph's name is not in N-Triples form, or a
+            distribution's suffix is not in :data:`MEDIA_TYPES`.
     """
     graph = Graph(bind_namespaces="core")
     namespaces.bind(graph)
     graph.bind("void", VOID)
     graph.bind("dcat", DCAT)
     graph.bind("spdx", SPDX)
-    graphs = _graphs(dataset)
-    provenance = _small_graph(graphs, iris.PROVENANCE_GRAPH)
-    ontology = _small_graph(graphs, iris.ONTOLOGY_GRAPH)
+    graphs, rdflib_graphs = _string_dataset(dataset, string_graphs)
+    provenance = _small_graph(rdflib_graphs, dict(graphs), iris.PROVENANCE_GRAPH)
+    ontology = _small_graph(rdflib_graphs, dict(graphs), iris.ONTOLOGY_GRAPH)
     license_iri = ontology.value(iris.ONTOLOGY, DCTERMS.license) or CC_BY_4
     version_literal = Literal(version)
     ds = iris.DATASET
@@ -233,29 +364,39 @@ def describe(
         add(ds, DCAT.keyword, Literal(keyword, lang="en"))
     add(ds, VOID.uriSpace, Literal(ENTITY_SPACE))
     add(ds, VOID.sparqlEndpoint, sparql_endpoint)
-    _add_counts(graph, ds, count(triple for _, triples in graphs for triple in triples))
-    _add_build(graph, ds, provenance)
-    wanted = {str(e) for e in EXAMPLE_RESOURCES}
-    present = {str(s) for _, triples in graphs for s, _, _ in triples if str(s) in wanted}
-    for example in EXAMPLE_RESOURCES:
-        if str(example) in present:
-            add(ds, VOID.exampleResource, example)
-    for vocabulary in _vocabularies(graphs):
-        add(ds, VOID.vocabulary, vocabulary)
-    _add_partitions(graph, ds, graphs)
-
+    articles = {name: _article_of(provenance, URIRef(name[1:-1])) for name, _ in graphs}
+    figures = _DatasetFigures()
+    article_values: dict[str, list[tuple[str, str]]] = {}
     for name, g in graphs:
+        columns = figures.add(name, g).columns
+        article = articles[name]
+        if article is not None:  # the article's own statements in its graph: its title and publisher
+            subjects, predicates, objects = columns
+            article_values[name] = list(
+                compress(zip(predicates, objects, strict=True), map(article.n3().__eq__, subjects))
+            )
+    _add_counts(graph, ds, figures.counts)
+    _add_build(graph, ds, provenance)
+    for example in EXAMPLE_RESOURCES:
+        if example.n3() in figures.subjects:
+            add(ds, VOID.exampleResource, example)
+    for vocabulary in _vocabularies(figures.properties, figures.classes):
+        add(ds, VOID.vocabulary, vocabulary)
+    _add_partitions(graph, ds, figures)
+
+    for name_nt, _ in graphs:
+        name = URIRef(name_nt[1:-1])
         add(ds, VOID.subset, name)
         add(name, RDF.type, VOID.Dataset)
         add(name, RDF.type, DCAT.Dataset)
         title = provenance.value(name, DCTERMS.title) or Literal(f"Graph {name}", lang="en")
         add(name, DCTERMS.title, title)
         description = provenance.value(name, DCTERMS.description)
-        article = _article_of(provenance, name)
+        article = articles[name_nt]
         if article is not None:
             add(ds, DCTERMS.source, article)
             add(name, DCTERMS.source, article)
-            _add_article(graph, name, article, g, describe_it=description is None)
+            _add_article(graph, name, article, article_values[name_nt], describe_it=description is None)
             add(name, DCTERMS.rights, Literal(RIGHTS, lang="en"))
         elif description is None and name in GRAPH_DESCRIPTIONS:
             description = Literal(GRAPH_DESCRIPTIONS[name], lang="en")
@@ -264,7 +405,7 @@ def describe(
         add(name, DCTERMS.license, license_iri)
         add(name, DCAT.version, version_literal)
         add(name, DCTERMS.isPartOf, ds)
-        _add_counts(graph, name, count(g))
+        _add_counts(graph, name, figures.graphs[name_nt])
 
     _add_distributions(graph, ds, distributions or {}, download_base, titles or {})
     add(sparql_endpoint, RDF.type, DCAT.DataService)
@@ -287,33 +428,22 @@ def _add_counts(graph: Graph, subject: URIRef, counts: Counts) -> None:
         graph.add((subject, prop, Literal(value, datatype=XSD.integer)))
 
 
-def _add_partitions(graph: Graph, ds: URIRef, graphs: list[tuple[URIRef, list[Triple]]]) -> None:
+def _add_partitions(graph: Graph, ds: URIRef, figures: _DatasetFigures) -> None:
     """A class partition per class (its instances) and a property partition per property (its triples)."""
-    instances: dict[object, set[object]] = defaultdict(set)
-    by_property: dict[str, list[tuple[object, object]]] = defaultdict(list)
-    terms: dict[object, Node] = {}
-    for _, g in graphs:
-        for s, p, o in g:
-            by_property[str(p)].append((_key(s), _key(o)))
-            terms.setdefault(str(p), p)
-            if str(p) == _TYPE:
-                cls = _key(o)
-                instances[cls].add(_key(s))
-                terms.setdefault(cls, o)
-    for cls, members in instances.items():
+    for cls, members in figures.instances_of.items():
         part = BNode()
         graph.add((ds, VOID.classPartition, part))
-        graph.add((part, VOID["class"], terms[cls]))
-        entities = sum(1 for m in members if type(m) is str and is_entity(URIRef(m)))
+        graph.add((part, VOID["class"], rdfio.parse_nt_term(cls)))
+        entities = _entities(members)
         graph.add((part, VOID.entities, Literal(entities, datatype=XSD.integer)))
         graph.add((part, VOID.distinctSubjects, Literal(len(members), datatype=XSD.integer)))
-    for prop, pairs in by_property.items():
+    for prop, triples in figures.triples_of.items():
         part = BNode()
         graph.add((ds, VOID.propertyPartition, part))
-        graph.add((part, VOID.property, terms[prop]))
-        graph.add((part, VOID.triples, Literal(len(pairs), datatype=XSD.integer)))
-        graph.add((part, VOID.distinctSubjects, Literal(len({s for s, _ in pairs}), datatype=XSD.integer)))
-        graph.add((part, VOID.distinctObjects, Literal(len({o for _, o in pairs}), datatype=XSD.integer)))
+        graph.add((part, VOID.property, rdfio.parse_nt_term(prop)))
+        graph.add((part, VOID.triples, Literal(triples, datatype=XSD.integer)))
+        graph.add((part, VOID.distinctSubjects, Literal(len(figures.subjects_of[prop]), datatype=XSD.integer)))
+        graph.add((part, VOID.distinctObjects, Literal(len(figures.objects_of[prop]), datatype=XSD.integer)))
 
 
 def _add_build(graph: Graph, ds: URIRef, provenance: Graph) -> None:
@@ -339,11 +469,16 @@ def _article_of(provenance: Graph, graph_name: URIRef) -> URIRef | None:
     return None
 
 
-def _add_article(graph: Graph, name: URIRef, article: URIRef, article_graph: list[Triple], describe_it: bool) -> None:
-    """Say what the article of an article graph is: its title and, where the text states it, its publisher."""
+def _add_article(graph: Graph, name: URIRef, article: URIRef, values: list[tuple[str, str]], describe_it: bool) -> None:
+    """Say what the article of an article graph is: its title and, where the text states it, its publisher.
+
+    Args:
+        values: The predicates and objects (N-Triples forms) of the article's triples in its graph.
+    """
 
     def value(p: URIRef) -> Node | None:
-        return min((o for s, q, o in article_graph if q == p and s == article), default=None, key=str)
+        found = [rdfio.parse_nt_term(o) for q, o in values if q == p.n3()]
+        return min(found, default=None, key=str)
 
     title = value(DCTERMS.title)
     if describe_it:
@@ -359,21 +494,19 @@ def _add_article(graph: Graph, name: URIRef, article: URIRef, article_graph: lis
         graph.add((name, DCTERMS.publisher, publisher))
 
 
-def _vocabularies(graphs: list[tuple[URIRef, list[Triple]]]) -> list[URIRef]:
-    """The namespaces of the properties and classes the graphs use (the project's prefixes where they fit)."""
+def _vocabularies(properties: Iterable[str], classes: Iterable[str]) -> list[URIRef]:
+    """The namespaces of the properties and classes (N-Triples forms) used (the project's prefixes where they fit)."""
     known = sorted((str(ns) for ns in namespaces.PREFIXES.values()), key=len, reverse=True)
     found: set[str] = set()
-    for _, g in graphs:
-        for _, p, o in g:
-            for term in (p, o) if str(p) == _TYPE else (p,):
-                if not isinstance(term, URIRef):
-                    continue
-                text = str(term)
-                ns = next((k for k in known if text.startswith(k)), None)
-                if ns is None:
-                    cut = max(text.rfind("#"), text.rfind("/"))
-                    ns = text[: cut + 1]
-                found.add(ns)
+    for term in {*properties, *classes}:
+        if not term.startswith("<"):
+            continue
+        text = term[1:-1]
+        ns = next((k for k in known if text.startswith(k)), None)
+        if ns is None:
+            cut = max(text.rfind("#"), text.rfind("/"))
+            ns = text[: cut + 1]
+        found.add(ns)
     # our own instance and graph namespaces are not vocabularies
     found -= {iris.ENTITY_NS, iris.GRAPH_NS}
     return [URIRef(ns) for ns in sorted(found)]
@@ -422,4 +555,4 @@ def to_turtle(description: Graph) -> bytes:
     return canonical.serialize(format="longturtle", encoding="utf-8")
 
 
-__all__ = ["FILE_NAME", "Counts", "count", "describe", "is_entity", "to_turtle"]
+__all__ = ["FILE_NAME", "Counts", "count", "count_strings", "describe", "is_entity", "to_turtle"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,6 +171,11 @@ def _refuse_shared_names(entities: dict[str, Entity]) -> None:
 
 def unused_aliases(registry: dict[str, Entity], texts: list[str]) -> list[InputError]:
     """An error, at its line, for each alias that no article uses (see :func:`aliases_not_in`)."""
+    return alias_errors(registry, aliases_not_in(registry, texts))
+
+
+def alias_errors(registry: dict[str, Entity], unused: Iterable[tuple[str, str]]) -> list[InputError]:
+    """An error, at its line, for each (entity id, alias) pair that no article uses."""
     return [
         InputError(
             registry[slug].file,
@@ -177,8 +183,39 @@ def unused_aliases(registry: dict[str, Entity], texts: list[str]) -> list[InputE
             f"alias '{alias}' of '{slug}' occurs in no article: aliases are the spellings the articles use (as whole "
             "words, same case); fix the spelling, or move a usual name from elsewhere to other_names",
         )
-        for slug, alias in aliases_not_in(registry, texts)
+        for slug, alias in unused
     ]
+
+
+#: an alias as :func:`aliases_in` looks for it: entity id, alias, its words, its pattern
+IndexedAlias = tuple[str, str, frozenset[str], re.Pattern[str]]
+
+
+def alias_index(registry: dict[str, Entity]) -> dict[str, list[IndexedAlias]]:
+    """The registry's aliases by their longest word (the likeliest to be rare), for :func:`aliases_in`."""
+    index: dict[str, list[IndexedAlias]] = {}
+    for entity in registry.values():
+        for alias in entity.aliases:
+            words = _WORD.findall(alias)
+            pattern = re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
+            key = max(words, key=len) if words else ""  # an alias of no word is looked for in every text
+            index.setdefault(key, []).append((entity.slug, alias, frozenset(words), pattern))
+    return index
+
+
+def aliases_in(index: dict[str, list[IndexedAlias]], text: str) -> list[tuple[str, str]]:
+    """The (entity id, alias) pairs of the index whose alias occurs in the text as a whole word (same case).
+
+    The union over a corpus's texts is what :func:`aliases_not_in` does not report; kept per article, it lets
+    an incremental build check the aliases without reading the other articles again.
+    """
+    words = set(_WORD.findall(text))
+    found = []
+    for word in (words | {""}) & index.keys():
+        for slug, alias, alias_words, pattern in index[word]:
+            if alias_words <= words and pattern.search(text):
+                found.append((slug, alias))
+    return sorted(found)
 
 
 def aliases_not_in(registry: dict[str, Entity], texts: list[str]) -> list[tuple[str, str]]:

@@ -314,10 +314,16 @@ def check_rows(store: ox.Store) -> list[CheckRow]:
     return rows
 
 
-def run_checks(store: ox.Store, view: Graph, report: Graph | None = None) -> list[Finding]:
-    """The quality checks' rows as violations; each is also added to ``report`` as a SHACL validation result."""
+def run_checks(
+    store: ox.Store, view: Graph, report: Graph | None = None, rows: list[CheckRow] | None = None
+) -> list[Finding]:
+    """The quality checks' rows as violations; each is also added to ``report`` as a SHACL validation result.
+
+    ``view`` gives the labels and prefixes the findings name nodes with; ``rows``, when given, are the rows
+    :func:`check_rows` already returned for the store.
+    """
     findings = []
-    for row in check_rows(store):
+    for row in check_rows(store) if rows is None else rows:
         focus = row.values[0][1]
         details = ", ".join(f"{name} {_name(view, value)}" for name, value in row.values if value is not None)
         shape = f"checks/{row.check.name}"

@@ -89,6 +89,24 @@ def frozen() -> Dataset:
 
 
 @pytest.fixture(scope="session")
+def synthetic_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic corpus of 12 articles shaped like the real one, with other names, numbers and dates
+    (``bench/synthetic.py``): for tests that must not depend on the real corpus's particulars."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("synthetic") / "corpus"
+    subprocess.run([sys.executable, str(REPO / "bench" / "synthetic.py"), "12", str(folder)], check=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def synthetic(synthetic_corpus: Path) -> Dataset:
+    """The synthetic corpus built, with its inferences."""
+    return with_inferences(build_dataset(synthetic_corpus).dataset)[0]
+
+
+@pytest.fixture(scope="session")
 def frozen_file(frozen: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The frozen corpus written as kg build writes it (TriG): for tests that mutate known nodes of the five."""
     from kg import rdfio

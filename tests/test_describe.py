@@ -1,16 +1,24 @@
-"""The dataset description (VoID + DCAT): counts agree with SPARQL over the built dataset, it is complete and stable."""
+"""The dataset description (VoID + DCAT): counts agree with SPARQL over the built dataset, it is complete and stable,
+and it is the same whether the graphs are given as rdflib triples or as N-Triples text."""
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, VOID
+from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDFS, VOID, XSD
+from rdflib.term import Node
 
 from kg import __version__, describe, iris, rdfio, resources
 from kg.corpus import CorpusLayout
+from kg.namespaces import SCHEMA
+from kg.rdfio import Triple
+
+REPO = Path(__file__).resolve().parent.parent
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -215,3 +223,155 @@ def test_version_and_download_base_are_parameters(built_dataset: Dataset) -> Non
     Graph().parse(data=describe.to_turtle(graph), format="turtle")  # parses back
     with pytest.raises(ValueError, match="media type"):
         describe.describe(built_dataset, "1", {"dump.zip": b""})
+
+
+@pytest.fixture(params=["frozen", pytest.param("synthetic", marks=pytest.mark.slow)])
+def data(request: pytest.FixtureRequest) -> Dataset:
+    """The frozen corpus with its inferences, and (with the slow tests) a synthetic corpus."""
+    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+
+
+def as_strings(dataset: Dataset, keep: Collection[URIRef]) -> tuple[rdfio.GraphTriples, rdfio.StringGraphs]:
+    """The graphs named in ``keep`` as rdflib triples, the others as string triples."""
+    graphs = rdfio.graph_triples(dataset)
+    strings = {name.n3(): [rdfio.nt_triple(t) for t in rows] for name, rows in graphs.items() if name not in keep}
+    assert len(strings) >= 9
+    return {name: graphs[name] for name in keep}, strings
+
+
+def shapes(description: Graph) -> tuple[set[Triple], Counter[tuple[Node, Node, frozenset[tuple[Node, Node]]]]]:
+    """The description's triples without blank nodes, and each blank node (a partition or a checksum, all leaves)
+    as what points at it and what it says: equal for equal descriptions, whatever the blank nodes' labels."""
+    plain = {(s, p, o) for s, p, o in description if not isinstance(s, BNode) and not isinstance(o, BNode)}
+    nested = Counter(
+        (s, p, frozenset(description.predicate_objects(o))) for s, p, o in description if isinstance(o, BNode)
+    )
+    return plain, nested
+
+
+def test_the_description_is_the_same_from_string_triples(frozen: Dataset) -> None:
+    files = {rdfio.NQUADS: b"<a> <b> <c> <d> .\n"}
+    expected = shapes(describe.describe(frozen, __version__, files))
+    assert len(expected[0]) > 200 and sum(expected[1].values()) > 100
+    for keep in ([iris.ONTOLOGY_GRAPH], [iris.ONTOLOGY_GRAPH, iris.PROVENANCE_GRAPH]):  # provenance parsed back, or not
+        rdflib_graphs, strings = as_strings(frozen, keep)
+        assert shapes(describe.describe(rdflib_graphs, __version__, files, string_graphs=strings)) == expected
+
+
+@pytest.mark.slow
+def test_void_bytes_are_the_same_from_string_triples(data: Dataset) -> None:
+    files = {rdfio.TRIG: rdfio.to_trig(data), rdfio.NQUADS: rdfio.to_nquads(data)}
+    expected = describe.to_turtle(describe.describe(data, __version__, files))
+    rdflib_graphs, strings = as_strings(data, [iris.ONTOLOGY_GRAPH])  # the ontology has blank nodes
+    found = describe.describe(rdflib_graphs, __version__, files, string_graphs=strings)
+    assert describe.to_turtle(found) == expected
+    assert b"void:classPartition" in expected and b"dcterms:source" in expected
+
+
+def term_counts(triples: Collection[Triple]) -> dict[str, int]:
+    """The counts of the description, taken with rdflib's terms (their equality) rather than their text."""
+    subjects = {s for s, _, _ in triples}
+    return {
+        "triples": len(triples),
+        "entities": sum(1 for s in subjects if describe.is_entity(s)),
+        "distinctSubjects": len(subjects),
+        "distinctObjects": len({o for _, _, o in triples}),
+        "properties": len({p for _, p, _ in triples}),
+        "classes": len({o for _, p, o in triples if p == RDF.type}),
+    }
+
+
+def partition_counts(
+    description: Graph, kind: URIRef, key: URIRef, counts: list[URIRef]
+) -> dict[Node, tuple[int, ...]]:
+    found = {}
+    for part in description.objects(iris.DATASET, kind):
+        found[description.value(part, key)] = tuple(int(str(description.value(part, c))) for c in counts)
+    return found
+
+
+def test_counts_and_partitions_are_those_of_rdflibs_terms(frozen: Dataset) -> None:
+    graphs = rdfio.graph_triples(frozen)
+    ontology = {iris.ONTOLOGY_GRAPH: graphs[iris.ONTOLOGY_GRAPH]}
+    strings = {
+        name.n3(): [rdfio.nt_triple(t) for t in triples] for name, triples in graphs.items() if name not in ontology
+    }
+    description = describe.describe(ontology, __version__, string_graphs=strings)
+    for name, triples in graphs.items():
+        assert void_counts(description, name) == term_counts(triples), name
+    quads = [triple for triples in graphs.values() for triple in triples]
+    assert void_counts(description, iris.DATASET) == term_counts(quads)
+
+    instances: dict[Node, set[Node]] = defaultdict(set)
+    subjects: dict[Node, set[Node]] = defaultdict(set)
+    objects: dict[Node, set[Node]] = defaultdict(set)
+    for s, p, o in quads:
+        subjects[p].add(s)
+        objects[p].add(o)
+        if p == RDF.type:
+            instances[o].add(s)
+    triples_of = Counter(p for _, p, _ in quads)
+    classes = {c: (len(m), sum(1 for s in m if describe.is_entity(s))) for c, m in instances.items()}
+    assert (
+        partition_counts(description, VOID.classPartition, VOID["class"], [VOID.distinctSubjects, VOID.entities])
+        == classes
+    )
+    properties = {p: (n, len(subjects[p]), len(objects[p])) for p, n in triples_of.items()}
+    counts = [VOID.triples, VOID.distinctSubjects, VOID.distinctObjects]
+    assert partition_counts(description, VOID.propertyPartition, VOID.property, counts) == properties
+    assert len(classes) > 50 and len(properties) > 50
+
+
+def test_article_graphs_are_described_from_string_triples(frozen: Dataset) -> None:
+    graphs = rdfio.graph_triples(frozen)
+    ontology = {iris.ONTOLOGY_GRAPH: graphs[iris.ONTOLOGY_GRAPH]}
+    strings = {name.n3(): [rdfio.nt_triple(t) for t in rows] for name, rows in graphs.items() if name not in ontology}
+    description = describe.describe(ontology, __version__, string_graphs=strings)
+    described = 0
+    for article in frozen.subjects(RDF.type, URIRef(iris.ONTOLOGY_NS + "Article")):
+        name = iris.article_graph(str(article).rsplit("/", 1)[-1])
+        assert description.value(name, DCTERMS.source) == article
+        title = frozen.graph(name).value(article, DCTERMS.title)
+        assert title is not None and f"The article's title: {title}" in str(
+            description.value(name, DCTERMS.description)
+        )
+        publisher = frozen.graph(name).value(article, SCHEMA.publisher)
+        assert description.value(name, DCTERMS.publisher) == (publisher if isinstance(publisher, URIRef) else None)
+        described += 1
+    assert described == 5 and len(set(description.objects(None, DCTERMS.publisher))) >= 1
+
+
+def test_counting_text_tells_terms_apart_as_rdflib_does() -> None:
+    """IRIs and literals with the same characters, language tags differing in case, blank nodes, the URI space."""
+    space = URIRef(describe.ENTITY_SPACE)
+    entity = URIRef(describe.ENTITY_SPACE + "x")
+    triples: list[Triple] = [
+        (entity, RDFS.label, Literal("a", lang="EN")),
+        (entity, RDFS.label, Literal("a", lang="en")),
+        (entity, RDFS.label, Literal("a", lang="en-GB")),
+        (entity, RDFS.label, Literal("a")),
+        (entity, RDFS.seeAlso, Literal(str(entity))),
+        (entity, RDFS.seeAlso, entity),
+        (entity, RDF.type, Literal("Class")),
+        (entity, RDF.type, RDFS.Class),
+        (space, RDFS.seeAlso, BNode("b")),
+        (BNode("b"), RDFS.seeAlso, Literal("1", datatype=XSD.integer)),
+        (BNode("b"), RDFS.seeAlso, Literal("01", datatype=XSD.integer, normalize=False)),
+        (URIRef(describe.ENTITY_SPACE + "y"), RDF.type, Literal("class", lang="EN")),
+        (URIRef(describe.ENTITY_SPACE + "z"), RDF.type, Literal("class", lang="en")),
+    ]
+    counts = describe.count(triples)
+    assert counts == describe.count_strings([rdfio.nt_triple(t) for t in triples])
+    # 13 triples; entities x, y, z (the URI space itself is none); subjects x, space, b, y, z; objects: "a"@EN and
+    # "a"@en are one, "1" and "01" two; properties label, seeAlso, type; classes "Class", rdfs:Class, "class"@en
+    assert counts == describe.Counts(13, 3, 5, 11, 3, 3)
+    assert tuple(term_counts(triples).values()) == (13, 3, 5, 11, 3, 3)
+
+
+def test_string_graphs_are_named_by_iris_given_once(frozen: Dataset) -> None:
+    graphs = rdfio.graph_triples(frozen)
+    registry = [rdfio.nt_triple(t) for t in graphs[iris.REGISTRY_GRAPH]]
+    with pytest.raises(ValueError, match="both"):
+        describe.describe(frozen, __version__, string_graphs={iris.REGISTRY_GRAPH.n3(): registry})
+    with pytest.raises(ValueError, match="N-Triples form"):
+        describe.describe({}, __version__, string_graphs={str(iris.REGISTRY_GRAPH): registry})
