@@ -8,6 +8,8 @@ One build of a corpus serves every command. ``kg build`` writes into its folder
     void.ttl         its VoID/DCAT description
     store/           an Oxigraph store of the same quads, for kg query and kg serve
     build.json       the manifest: the key of the inputs, the corpus and the options it was made with
+    cache/           what each article gave the last build, kept by the digest of its inputs (kg.units):
+                     an unchanged article is not mapped, reasoned about or checked again
 
 The key is a digest of every input file (corpus, ontology, shapes and quality checks), the options,
 the kerman-kg version and its code (:func:`kg.engine.inputs_digest`). ``kg query``, ``kg serve``,
@@ -161,6 +163,7 @@ def build(
     # the key of the inputs as they are before reading them: an edit made during the build makes it stale
     key = input_key(corpus_dir, options) if corpus_dir.is_dir() else ""
     when = _parse_time(options.build_time)
+    phase = _Phases(progress)
     try:
         made = units.build_units(
             corpus_dir,
@@ -175,9 +178,12 @@ def build(
         return Built(CheckOutcome([Problem(e.file, e.line, "error", e.message) for e in failed.errors]))
     outcome = CheckOutcome([], None, None, made.inferred)
     result = Built(outcome)
+    phase.done("articles (read back, or mapped, reasoned about and checked), registry and reasoning")
     files = {rdfio.TRIG: units.trig(made), rdfio.NQUADS: units.nquads(made)}
+    phase.done("TriG and N-Quads")
     if options.check:
-        outcome.problems = _check(made, files[rdfio.NQUADS], corpus_dir)
+        outcome.problems = _check(made, files[rdfio.NQUADS], corpus_dir, folder)
+        phase.done("shapes on the shared graphs and quality checks")
         if outcome.errors:
             return result
     description = describe.describe(
@@ -191,11 +197,26 @@ def build(
     result.written = rdfio.write_outputs(folder, files)
     _replace_store(folder, folder / rdfio.NQUADS, old_nquads, files[rdfio.NQUADS])
     units.save_units(made, folder / units.CACHE)
+    phase.done("description, files, store and cache")
     manifest = Manifest(key, str(corpus_dir), options, triples=made.summary.triples, inferred=made.inferred)
     rdfio.write_outputs(folder, {MANIFEST: manifest.to_json().encode("utf-8")})
     result.summary = made.summary
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Phases:
+    """Tells ``progress`` how long each phase of a build took (CPU seconds of this process and wall seconds)."""
+
+    def __init__(self, progress: Callable[[str], None] | None) -> None:
+        self.progress = progress
+        self.cpu, self.wall = time.process_time(), time.perf_counter()
+
+    def done(self, what: str) -> None:
+        cpu, wall = time.process_time(), time.perf_counter()
+        if self.progress is not None:
+            self.progress(f"{what}: {cpu - self.cpu:.1f} s CPU, {wall - self.wall:.1f} s")
+        self.cpu, self.wall = cpu, wall
 
 
 def _previous_nquads(folder: Path) -> bytes | None:
@@ -205,14 +226,24 @@ def _previous_nquads(folder: Path) -> bytes | None:
         return None
 
 
-def _check(made: units.UnitBuild, nquads: bytes, corpus: Path) -> list[Problem]:
+def _check(made: units.UnitBuild, nquads: bytes, corpus: Path, folder: Path) -> list[Problem]:
     """Every problem of the build, at the YAML behind it: the shapes' in each article (kept in its unit), the
     shapes' in the shared graphs and the quality checks' (see :mod:`kg.unitcheck`)."""
     from kg import unitcheck, units
 
     problems = [unitcheck.from_record(record) for unit in made.units.values() for record in unit.problems]
     exports = [row for unit in made.units.values() for row in units.text_rows(unit.exports)]
-    problems += unitcheck.shared_problems(made.shared_unit, exports, list(made.units), made.origins, corpus)
+    shared, made.shared_problems = unitcheck.shared_problems(
+        made.shared_unit,
+        exports,
+        list(made.units),
+        made.origins,
+        corpus,
+        made.provenance_subjects,
+        made.stable_key,
+        units.read_shared_problems(folder / units.CACHE),
+    )
+    problems += shared
     problems += unitcheck.check_problems(nquads, made.origins, corpus)
     return sorted(problems, key=lambda p: (p.severity != "error", str(p.file), p.line or 0, p.message))
 

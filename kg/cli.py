@@ -78,8 +78,11 @@ def _parser() -> argparse.ArgumentParser:
             "description to DIR/void.ttl, an Oxigraph store of the same quads to DIR/store/ and a manifest of the "
             "inputs to DIR/build.json, and print a summary. The same input gives the same bytes. kg query, serve, "
             "export, publish and validate read this folder, and rebuild it first (saying so) when an input has "
-            "changed since. On any input error nothing is written, each error is printed as file:line: message, "
-            "and the exit status is 1."
+            "changed since. Builds are incremental: an article whose files (and the shared inputs: code, "
+            "ontology, registry, shapes, options) are those of the last build into DIR is read back from "
+            "DIR/cache/ instead of being mapped, reasoned about and checked again, with the same outcome as a "
+            "build from scratch; the first line on standard error says how many articles are reused. On any "
+            "input error nothing is written, each error is printed as file:line: message, and the exit status is 1."
         ),
     )
     build.add_argument(

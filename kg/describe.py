@@ -73,7 +73,6 @@ from itertools import compress, repeat
 from operator import itemgetter
 
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID, XSD
 from rdflib.term import Node
 
@@ -430,15 +429,18 @@ def _add_counts(graph: Graph, subject: URIRef, counts: Counts) -> None:
 
 def _add_partitions(graph: Graph, ds: URIRef, figures: _DatasetFigures) -> None:
     """A class partition per class (its instances) and a property partition per property (its triples)."""
-    for cls, members in figures.instances_of.items():
-        part = BNode()
+    # blank nodes labelled in the order of their class or property: the same description, the same labels
+    for number, cls in enumerate(sorted(figures.instances_of)):
+        members = figures.instances_of[cls]
+        part = BNode(f"classPartition{number}")
         graph.add((ds, VOID.classPartition, part))
         graph.add((part, VOID["class"], rdfio.parse_nt_term(cls)))
         entities = _entities(members)
         graph.add((part, VOID.entities, Literal(entities, datatype=XSD.integer)))
         graph.add((part, VOID.distinctSubjects, Literal(len(members), datatype=XSD.integer)))
-    for prop, triples in figures.triples_of.items():
-        part = BNode()
+    for number, prop in enumerate(sorted(figures.triples_of)):
+        triples = figures.triples_of[prop]
+        part = BNode(f"propertyPartition{number}")
         graph.add((ds, VOID.propertyPartition, part))
         graph.add((part, VOID.property, rdfio.parse_nt_term(prop)))
         graph.add((part, VOID.triples, Literal(triples, datatype=XSD.integer)))
@@ -515,7 +517,7 @@ def _vocabularies(properties: Iterable[str], classes: Iterable[str]) -> list[URI
 def _add_distributions(
     graph: Graph, ds: URIRef, files: Mapping[str, bytes], download_base: str, titles: Mapping[str, str]
 ) -> None:
-    for name in sorted(files):
+    for number, name in enumerate(sorted(files)):
         suffix = name[name.rfind(".") :].lower()
         if suffix not in MEDIA_TYPES:
             raise ValueError(f"{name}: no media type known for '{suffix}' (known: {', '.join(sorted(MEDIA_TYPES))})")
@@ -534,7 +536,7 @@ def _add_distributions(
         graph.add((dist, DCAT.downloadURL, url))
         graph.add((dist, DCAT.accessURL, url))
         graph.add((dist, DCAT.byteSize, Literal(len(content), datatype=XSD.nonNegativeInteger)))
-        checksum = BNode()
+        checksum = BNode(f"checksum{number}")
         graph.add((dist, SPDX.checksum, checksum))
         graph.add((checksum, RDF.type, SPDX.Checksum))
         graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
@@ -544,15 +546,11 @@ def _add_distributions(
 def to_turtle(description: Graph) -> bytes:
     """The description as Turtle: the same graph always gives the same bytes.
 
-    Blank nodes (the checksums) get labels computed from the graph's content, and rdflib's
-    Turtle serializer sorts subjects, predicates and objects.
+    :func:`describe` labels its blank nodes (partitions, checksums) in the order of what they describe, so
+    the same counts give the same labels, and rdflib's Turtle serializer sorts subjects, predicates and
+    objects (and nests the blank nodes, by label).
     """
-    canonical = Graph(bind_namespaces="core")
-    for prefix, ns in description.namespaces():
-        canonical.bind(prefix, ns, override=True, replace=True)
-    for triple in to_canonical_graph(description):
-        canonical.add(triple)
-    return canonical.serialize(format="longturtle", encoding="utf-8")
+    return description.serialize(format="longturtle", encoding="utf-8")
 
 
 __all__ = ["FILE_NAME", "Counts", "count", "count_strings", "describe", "is_entity", "to_turtle"]

@@ -22,6 +22,7 @@ of ``queries/checks/`` (SPARQL, in Oxigraph). Every finding is reported at the Y
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -141,9 +142,32 @@ def shared_problems(
     article_ids: Collection[str],
     origins: Mapping[str, tuple[str, int]],
     corpus: Path,
-) -> list[Problem]:
-    """What the shapes find in the shared unit, with the context the articles' exports give it."""
-    from kg.shaclunits import dependencies, shared_context, shared_findings
+    provenance: set[Node],
+    stable_key: str,
+    kept: Mapping[str, object] | None = None,
+) -> tuple[list[Problem], dict[str, object]]:
+    """What the shapes find in the shared unit, with the context the articles' exports give it.
+
+    The shared unit is checked in two parts, by focus node: the nodes the provenance graph describes (graph
+    names, the build activity and its agents), which change with every build and are checked every time;
+    and the rest (registry entities, the ontology), whose problems are kept with a key of their triples and
+    context and reused while that key holds.
+
+    Args:
+        shared_unit: Every asserted triple whose subject no article owns.
+        exports: The exported rows of every article (see :mod:`kg.shaclunits`).
+        article_ids: Every article.
+        origins: IRI -> (file, line), for the problems.
+        corpus: Where a problem with no origin is reported.
+        provenance: The subjects of the provenance part.
+        stable_key: A key of the rest's triples (the shared inputs and what the articles state of shared nodes).
+        kept: What the last build kept of the rest (``{"key": ..., "problems": [...]}``), if anything.
+
+    Returns:
+        The problems, and what to keep of the rest for the next build.
+    """
+    from kg.shaclunits import ContextIndex, Partition, dependencies, validate_units
+    from kg.validation import _ontology
 
     deps = dependencies()
     rows = list(exports)
@@ -151,10 +175,35 @@ def shared_problems(
         # what the shared unit reads of an article is the exports of the nodes it points at
         pointed = {nt_triple(t)[2] for t in shared_unit if not isinstance(t[2], Literal)}
         rows = [row for row in rows if row[0] in pointed]
-    context = shared_context(shared_unit, rdflib_rows(rows), article_ids)
-    findings = shared_findings(shared_unit, context, article_ids)
+    ontology = _ontology(None)
+    index = ContextIndex([*shared_unit, *rdflib_rows(rows)], ontology, deps)
+    is_shared = Partition(article_ids).is_shared
+
+    def part(node: Node) -> str | None:
+        if not is_shared(node):
+            return None
+        return "provenance" if node in provenance else "rest"
+
+    with_ontology = list({t: None for t in (*shared_unit, *ontology)})
+    units: dict[str, tuple[list[Triple], list[Triple]]] = {}
+    for name in ("provenance", "rest"):
+        triples = [t for t in with_ontology if part(t[0]) == name]
+        units[name] = (triples, index.for_unit(triples, lambda node, name=name: part(node) == name))  # type: ignore[misc]
+    rest_key = hashlib.sha256(stable_key.encode())
+    for row in sorted(nt_triple(t) for t in units["rest"][1]):
+        rest_key.update(" ".join(row).encode() + b"\n")
+    key = rest_key.hexdigest()
     locator = Locator({URIRef("urn:shared"): shared_unit}, _origins(origins), corpus)
-    return located(findings, locator)
+    records = kept.get("problems") if kept is not None and kept.get("key") == key else None
+    rest: list[Problem] = []
+    if isinstance(records, list):
+        del units["rest"]
+        rest = [from_record(record) for record in records]
+    found = validate_units(units, part)
+    if "rest" in found:
+        rest = located(found["rest"], locator)
+    problems = [*located(found["provenance"], locator), *rest]
+    return problems, {"key": key, "problems": [to_record(problem) for problem in rest]}
 
 
 def check_problems(nquads: bytes, origins: Mapping[str, tuple[str, int]], corpus: Path) -> list[Problem]:

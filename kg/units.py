@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from kg import iris, resources
 from kg.annotations import ArticleMapper
@@ -373,6 +374,12 @@ class UnitBuild:
     #: with the check: the shared unit's triples (see :mod:`kg.unitcheck`) and its exports
     shared_unit: list[Triple] = field(default_factory=list)
     shared_exports: set[Strings] = field(default_factory=set)
+    #: the subjects of the shared unit that the provenance graph describes (checked on every build), and the key
+    #: of the rest of the shared unit (registry, background, what articles state of registry entities)
+    provenance_subjects: set[Node] = field(default_factory=set)
+    stable_key: str = ""
+    #: set by the check: the key and problems of the shared unit but the provenance, kept for the next build
+    shared_problems: dict[str, object] | None = None
     #: the units read back whose problems were found again (their context changed)
     rechecked: list[str] = field(default_factory=list)
 
@@ -567,8 +574,22 @@ def build_units(
     )
     rows[iris.PROVENANCE_GRAPH] = nt_rows(provenance)
     summary.entities = len(registry) + summary.article_local_entities
+    stable = hashlib.sha256(shared.encode())
+    for unit in units.values():
+        stable.update(unit.boundary.encode())
     return UnitBuild(
-        units, rows, ontology, summary, list(made), inferred, origins, shared_unit, shared_exports, rechecked
+        units,
+        rows,
+        ontology,
+        summary,
+        list(made),
+        inferred,
+        origins,
+        shared_unit=shared_unit,
+        shared_exports=shared_exports,
+        rechecked=rechecked,
+        provenance_subjects={t[0] for t in provenance if isinstance(t[0], URIRef) and owner(f"<{t[0]}>") not in units},
+        stable_key=stable.hexdigest(),
     )
 
 
@@ -641,6 +662,17 @@ def _check_units(
 
 #: the file, beside the units, of the shared unit's exports at the last build (what contexts read of it)
 SHARED_EXPORTS = "shared-exports.nt"
+#: the file, beside the units, of what the shapes found in the shared unit but the provenance, and its key
+SHARED_PROBLEMS = "shared-problems.json"
+
+
+def read_shared_problems(cache: Path) -> dict[str, object] | None:
+    """What the last build's shapes found in the shared unit (but the provenance), with its key; None if unknown."""
+    try:
+        found = json.loads((cache.parent / SHARED_PROBLEMS).read_text(encoding="utf-8"))
+        return found if isinstance(found, dict) else None
+    except (OSError, ValueError):
+        return None
 
 
 def read_shared_exports(cache: Path) -> set[Strings]:
@@ -658,6 +690,8 @@ def save_units(build: UnitBuild, cache: Path) -> None:
     for stem in [*build.fresh, *build.rechecked]:
         build.units[stem].save(cache)
     (cache.parent / SHARED_EXPORTS).write_text(row_text(build.shared_exports), encoding="utf-8")
+    if build.shared_problems is not None:
+        (cache.parent / SHARED_PROBLEMS).write_text(json.dumps(build.shared_problems, sort_keys=True), encoding="utf-8")
     for kept in cache.glob("*.json") if cache.is_dir() else ():
         if kept.name[: -len(".json")] not in build.units:
             kept.unlink(missing_ok=True)

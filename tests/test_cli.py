@@ -45,6 +45,7 @@ def test_build_writes_trig_and_nquads(two_builds: tuple[Path, Path, str]) -> Non
     first, _, _ = two_builds
     assert sorted(p.name for p in first.iterdir()) == [
         "build.json",
+        "cache",
         "kerman-kg.nq",
         "kerman-kg.trig",
         "store",

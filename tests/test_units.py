@@ -89,12 +89,12 @@ def test_an_edit_rebuilds_only_its_article(corpus: Path, tmp_path: Path) -> None
     folder = tmp_path / "build"
     _, said = build(folder, corpus)
     count = len(facts_files(corpus))
-    assert said == [f"0 article(s) unchanged, {count} to build"]
+    assert said[:1] == [f"0 article(s) unchanged, {count} to build"]
     _, said = build(folder, corpus)
-    assert said == [f"{count} article(s) unchanged, 0 to build"]
+    assert said[:1] == [f"{count} article(s) unchanged, 0 to build"]
     stem = edit_one(corpus)
     outcome, said = build(folder, corpus)
-    assert said == [f"{count - 1} article(s) unchanged, 1 to build"]
+    assert said[:1] == [f"{count - 1} article(s) unchanged, 1 to build"]
     assert "edited" in (folder / rdfio.TRIG).read_text(encoding="utf-8")
     assert (folder / units.CACHE / f"{stem}.json").is_file()
     build(tmp_path / "scratch", corpus)
@@ -125,7 +125,7 @@ def test_removed_and_added_articles(corpus: Path, tmp_path: Path) -> None:
     expected = (
         f"{count} article(s) unchanged, 0 to build" if whole.errors else f"{count - 1} article(s) unchanged, 1 to build"
     )
-    assert said == [expected]
+    assert said[:1] == [expected]
     build(tmp_path / "scratch2", corpus)
     assert_same_build(folder, tmp_path / "scratch2")
 
@@ -140,7 +140,7 @@ def test_a_unit_of_another_key_or_unreadable_is_made_again(tmp_path: Path) -> No
     assert len(kept) == len(facts_files(corpus))
     kept[0].write_text("{not json", encoding="utf-8")
     _, said = build(folder, corpus)
-    assert said == [f"{len(kept) - 1} article(s) unchanged, 1 to build"]
+    assert said[:1] == [f"{len(kept) - 1} article(s) unchanged, 1 to build"]
     assert_same_build(folder, folder)  # readable
     build(tmp_path / "scratch", corpus)
     assert_same_build(folder, tmp_path / "scratch")
