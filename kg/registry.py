@@ -13,6 +13,7 @@ the background graph.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -187,8 +188,8 @@ def alias_errors(registry: dict[str, Entity], unused: Iterable[tuple[str, str]])
     ]
 
 
-#: an alias as :func:`aliases_in` looks for it: entity id, alias, its words, its pattern
-IndexedAlias = tuple[str, str, frozenset[str], re.Pattern[str]]
+#: an alias as :func:`aliases_in` looks for it: entity id, alias, its words
+IndexedAlias = tuple[str, str, frozenset[str]]
 
 
 def alias_index(registry: dict[str, Entity]) -> dict[str, list[IndexedAlias]]:
@@ -197,9 +198,8 @@ def alias_index(registry: dict[str, Entity]) -> dict[str, list[IndexedAlias]]:
     for entity in registry.values():
         for alias in entity.aliases:
             words = _WORD.findall(alias)
-            pattern = re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
             key = max(words, key=len) if words else ""  # an alias of no word is looked for in every text
-            index.setdefault(key, []).append((entity.slug, alias, frozenset(words), pattern))
+            index.setdefault(key, []).append((entity.slug, alias, frozenset(words)))
     return index
 
 
@@ -212,8 +212,8 @@ def aliases_in(index: dict[str, list[IndexedAlias]], text: str) -> list[tuple[st
     words = set(_WORD.findall(text))
     found = []
     for word in (words | {""}) & index.keys():
-        for slug, alias, alias_words, pattern in index[word]:
-            if alias_words <= words and pattern.search(text):
+        for slug, alias, alias_words in index[word]:
+            if alias_words <= words and _whole_word(alias).search(text):
                 found.append((slug, alias))
     return sorted(found)
 
@@ -239,10 +239,16 @@ def aliases_not_in(registry: dict[str, Entity], texts: list[str]) -> list[tuple[
                 candidates = candidates & texts_with.get(word, set())
                 if not candidates:
                     break
-            pattern = re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
+            pattern = _whole_word(alias)
             if not any(pattern.search(texts[number]) for number in sorted(candidates)):
                 missing.append((entity.slug, alias))
     return missing
 
 
 _WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _whole_word(alias: str) -> re.Pattern[str]:
+    """The alias as a whole word: not preceded or followed by a word character."""
+    return re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")

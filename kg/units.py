@@ -454,8 +454,10 @@ def build_units(
     if progress is not None:
         progress(f"{len(units)} article(s) unchanged, {len(fresh)} to build")
 
-    shared_rows = nt_rows(_registry_triples(registry, _add_registry)) if registry else []
-    background = nt_rows(_registry_triples(registry, _add_background))
+    registry_triples = _registry_triples(registry, _add_registry)
+    background_triples = _registry_triples(registry, _add_background)
+    shared_rows = nt_rows(registry_triples)
+    background = nt_rows(background_triples)
     ontology = list(onto_graph)
     reasoner = UnitReasoner(onto_graph, [*shared_rows, *background, *nt_rows(ontology)]) if reason else None
     index = alias_index(registry)
@@ -534,7 +536,7 @@ def build_units(
     shared_exports: set[Strings] = set()
     rechecked: list[str] = []
     if check:
-        shared_triples = [*_registry_triples(registry, _add_registry), *_registry_triples(registry, _add_background)]
+        shared_triples = [*registry_triples, *background_triples]
         shared_unit, shared_exports, rechecked = _check_units(
             units,
             {stem: triples for stem, (_, triples) in made.items()},
