@@ -224,7 +224,8 @@ def main() -> int:
         action="append",
         default=[],
         metavar="FILE",
-        help="runs written earlier with --json, shown in the table too (e.g. a reference measured once)",
+        help="runs written earlier with --json, shown in the table too (e.g. a reference measured once); their "
+        "runs of a code measured again now are left out",
     )
     parser.add_argument(
         "--no-this", action="store_true", help="measure only the reference (to keep its runs with --json)"
@@ -235,7 +236,13 @@ def main() -> int:
         [("reference", args.reference.resolve())] if args.reference else []
     )
     corpora = Path(tempfile.mkdtemp(prefix="kg-targets-corpora-"))
-    runs: list[Run] = [Run(**r) for path in args.earlier for r in json.loads(path.read_text(encoding="utf-8"))]
+    measured = {code for code, _ in codes}
+    runs: list[Run] = [
+        Run(**r)
+        for path in args.earlier
+        for r in json.loads(path.read_text(encoding="utf-8"))
+        if r["code"] not in measured
+    ]
     try:
         sources = [("real", ROOT / "corpus")]
         for n in sizes:

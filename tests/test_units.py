@@ -85,6 +85,7 @@ def test_the_graphs_equal_those_of_the_whole_build(corpus: Path, tmp_path: Path)
         assert sorted(units.text_rows(unit.graph)) == sorted(units.nt_rows(graph))
 
 
+@pytest.mark.slow
 def test_an_edit_rebuilds_only_its_article(corpus: Path, tmp_path: Path) -> None:
     folder = tmp_path / "build"
     _, said = build(folder, corpus)
@@ -169,7 +170,7 @@ def test_a_checked_build_by_units_reports_what_the_whole_check_reports(corpus: P
 
 
 @pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=[] if i < 2 else [pytest.mark.slow]) for i, n in enumerate(sorted(FAULTS))]
+    "name", [pytest.param(n, marks=[] if i < 1 else [pytest.mark.slow]) for i, n in enumerate(sorted(FAULTS))]
 )
 def test_a_fault_planted_after_a_build_is_found_and_nothing_is_written(name: str, tmp_path: Path) -> None:
     corpus = corpus_with_sixth(tmp_path)
