@@ -433,7 +433,8 @@ def build_units(
         stems = layout.article_stems()
     except InputError as exc:
         raise BuildFailed([exc]) from exc
-    shared = shared_key(layout, ontology_dir, f"{salt}\nreason={reason}")
+    # the corpus's own folder too: a unit keeps the paths of the files its facts come from, for problems
+    shared = shared_key(layout, ontology_dir, f"{salt}\nreason={reason}\ncorpus={corpus.resolve()}")
     files = {
         stem: [layout.articles_dir / f"{stem}{suffix}" for suffix in (".txt", ".meta.yaml", ".facts.yaml")]
         for stem in stems

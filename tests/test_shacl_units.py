@@ -164,7 +164,7 @@ def test_project_shapes_read_one_hop_and_the_types_of_values() -> None:
 # ----------------------------------------------------------------------------- the whole is the union of the units
 
 
-@pytest.mark.parametrize("batch", [0, 20_000], ids=["unit-by-unit", "batched"])
+@pytest.mark.parametrize("batch", [0, pytest.param(20_000, marks=pytest.mark.slow)], ids=["unit-by-unit", "batched"])
 def test_units_give_the_whole_on_the_embedded_corpus(built: BuildResult, batch: int) -> None:
     ids = article_ids(built)
     by_unit = su.validate_by_units(built.dataset, ids, batch_triples=batch)
@@ -301,6 +301,7 @@ def test_a_place_as_accuser_lands_in_its_article_only(built: BuildResult) -> Non
     assert union(after) == whole_shape_findings(dataset)
 
 
+@pytest.mark.slow
 def test_a_statement_without_its_quote_lands_in_its_article_only(built: BuildResult) -> None:
     ids = article_ids(built)
     graphs = copy_graphs(built)
