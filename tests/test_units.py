@@ -184,3 +184,12 @@ def test_a_fault_planted_after_a_build_is_found_and_nothing_is_written(name: str
     assert problems(outcome.check.problems) == problems(whole.problems)
     after = {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     assert after == before, "a build with errors writes nothing, units included"
+
+
+def test_without_reasoning_the_files_equal_those_of_the_whole_build(tmp_path: Path) -> None:
+    made = units.build_units(resources.corpus_dir(), tmp_path / "units", "test", reason=False)
+    whole = check_corpus(resources.corpus_dir(), reason=False, rules=False)
+    assert whole.graphs is not None and INFERRED_GRAPH not in whole.graphs
+    assert made.inferred is None and INFERRED_GRAPH not in made.rows
+    assert units.trig(made) == rdfio.to_trig(whole.graphs)
+    assert units.nquads(made) == rdfio.to_nquads(whole.graphs)
