@@ -276,23 +276,36 @@ def _summarise(
     summary.graphs = len(graphs)
     summary.triples = sum(len(g) for g in graphs.values())
     summary.entities = len(registry) + summary.article_local_entities
+    for article in articles:
+        counts, statements = article_counts(graphs.get(iris.article_graph(article.id), set()))
+        summary.assertions += counts["assertions"]
+        summary.quotes += counts["quotes"]
+        summary.casualty_reports += counts["casualty_reports"]
+        summary.statements_by_type.update(statements)
+
+
+def article_counts(triples: Iterable[Triple]) -> tuple[dict[str, int], Counter[str]]:
+    """What the build summary counts of an article's graph: assertions, quotes, casualty reports, and statements
+    by type (a node typed with a kgo: class that states something, kgo:statedBy)."""
     kgo = str(KGO)
     # terms compared as strings: rdflib's equality is slow, and these are all IRIs
     rdf_type, stated_by = str(RDF.type), str(KGO.statedBy)
     figures = {kgo + name for name in ("DeathToll", "InjuryFigure", "CombinedCasualtyFigure")}
     assertion, quote = str(KGO.Assertion), str(KGO.Quote)
-    for article in articles:
-        triples = graphs.get(iris.article_graph(article.id), set())
-        speakers = {str(s) for s, p, _ in triples if str(p) == stated_by}
-        for node, p, cls in triples:
-            if str(p) != rdf_type or not str(cls).startswith(kgo):
-                continue
-            name = str(cls)
-            if name == assertion:
-                summary.assertions += 1
-            elif name == quote:
-                summary.quotes += 1
-            elif name in figures:
-                summary.casualty_reports += 1
-            elif str(node) in speakers:
-                summary.statements_by_type[name[len(kgo) :]] += 1
+    triples = list(triples)
+    speakers = {str(s) for s, p, _ in triples if str(p) == stated_by}
+    counts = {"assertions": 0, "quotes": 0, "casualty_reports": 0}
+    statements: Counter[str] = Counter()
+    for node, p, cls in triples:
+        if str(p) != rdf_type or not str(cls).startswith(kgo):
+            continue
+        name = str(cls)
+        if name == assertion:
+            counts["assertions"] += 1
+        elif name == quote:
+            counts["quotes"] += 1
+        elif name in figures:
+            counts["casualty_reports"] += 1
+        elif str(node) in speakers:
+            statements[name[len(kgo) :]] += 1
+    return counts, statements

@@ -32,7 +32,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -115,10 +114,6 @@ class Unit:
     exports: str = ""
     format: int = FORMAT
 
-    @property
-    def id(self) -> str:
-        return self.stem
-
     def save(self, folder: Path) -> None:
         """Write the unit into the folder (atomically: a half-written unit is never read)."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -151,35 +146,6 @@ def article_key(shared: str, stem: str, paths: Iterable[Path]) -> str:
         sha.update(path.read_bytes())
         sha.update(b"\0")
     return sha.hexdigest()
-
-
-def summary_counts(triples: Iterable[Triple]) -> tuple[dict[str, int], Counter[str]]:
-    """What the build summary counts of an article's graph: assertions, quotes, casualty reports, statements."""
-    from rdflib import RDF
-
-    from kg.namespaces import KGO
-
-    kgo = str(KGO)
-    rdf_type, stated_by = str(RDF.type), str(KGO.statedBy)
-    figures = {kgo + name for name in ("DeathToll", "InjuryFigure", "CombinedCasualtyFigure")}
-    assertion, quote = str(KGO.Assertion), str(KGO.Quote)
-    triples = list(triples)
-    speakers = {str(s) for s, p, _ in triples if str(p) == stated_by}
-    counts = {"assertions": 0, "quotes": 0, "casualty_reports": 0}
-    statements: Counter[str] = Counter()
-    for node, p, cls in triples:
-        if str(p) != rdf_type or not str(cls).startswith(kgo):
-            continue
-        name = str(cls)
-        if name == assertion:
-            counts["assertions"] += 1
-        elif name == quote:
-            counts["quotes"] += 1
-        elif name in figures:
-            counts["casualty_reports"] += 1
-        elif str(node) in speakers:
-            statements[name[len(kgo) :]] += 1
-    return counts, statements
 
 
 # --------------------------------------------------------------------- reasoning by units
@@ -327,14 +293,6 @@ def infer(reasoner: UnitReasoner, units: Mapping[str, UnitRows]) -> set[Strings]
     return kept
 
 
-def article_iri(stem: str) -> str:
-    return str(iris.article(stem))
-
-
-def graph_name(stem: str) -> URIRef:
-    return iris.article_graph(stem)
-
-
 # --------------------------------------------------------------------- the build, by units
 
 
@@ -418,7 +376,7 @@ def build_units(
     Raises:
         BuildFailed: with every input error found; no unit of an article with errors is written.
     """
-    from kg.build import Summary, _add_background, _add_provenance, _add_registry
+    from kg.build import Summary, _add_background, _add_provenance, _add_registry, article_counts
     from kg.corpus import load_article
     from kg.ontology import Vocabulary, load_ontology
     from kg.registry import alias_errors, alias_index, aliases_in, load_registry, load_wikidata
@@ -475,7 +433,7 @@ def build_units(
         if facts.errors:
             errors.extend(facts.errors)
             continue
-        counts, statements = summary_counts(graph)
+        counts, statements = article_counts(graph)
         counts["local_entities"] = len(facts.local_entities)
         counts["drafts"] = sum(1 for state in facts.unreviewed.values() if state == "draft")
         counts["rejected"] = sum(1 for state in facts.unreviewed.values() if state == "rejected")
