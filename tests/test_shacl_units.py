@@ -280,6 +280,7 @@ def place(graphs: Graphs) -> Node:
     return cities[0]
 
 
+@pytest.mark.slow
 def test_a_place_as_accuser_lands_in_its_article_only(built: BuildResult) -> None:
     ids = article_ids(built)
     graphs = copy_graphs(built)

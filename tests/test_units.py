@@ -169,9 +169,8 @@ def test_a_checked_build_by_units_reports_what_the_whole_check_reports(corpus: P
     assert_same_build(folder, tmp_path / "scratch")
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=[] if i < 1 else [pytest.mark.slow]) for i, n in enumerate(sorted(FAULTS))]
-)
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FAULTS))
 def test_a_fault_planted_after_a_build_is_found_and_nothing_is_written(name: str, tmp_path: Path) -> None:
     corpus = corpus_with_sixth(tmp_path)
     folder = tmp_path / "build"
