@@ -320,6 +320,7 @@ def test_a_statement_without_its_quote_lands_in_its_article_only(built: BuildRes
     assert union(after) == whole_shape_findings(dataset)
 
 
+@pytest.mark.slow
 def test_a_registry_change_reaches_the_articles_that_read_it(built: BuildResult) -> None:
     """A speaker of the registry made a place: the articles quoting it get the findings, through their context.
 

@@ -320,6 +320,7 @@ def test_inferred_graph_is_ignored(frozen_file: Path) -> None:
     assert not validate(dataset).conforms
 
 
+@pytest.mark.slow
 def test_both_engines_agree_on_the_corpus(frozen_file: Path) -> None:
     """pyshacl-turbo and pySHACL give the same findings on the frozen corpus with every mutation above applied."""
     pytest.importorskip("pyshacl_turbo", reason="pyshacl-turbo is not installed: only pySHACL is used")
