@@ -47,6 +47,7 @@ from kg import __version__
 
 if TYPE_CHECKING:
     from kg.build import Summary
+    from kg.validation import Report
 
 # Heavy modules (rdflib, pySHACL, owlrl, pyoxigraph) are imported inside the commands that need
 # them, so that a warm 'kg query' starts quickly.
@@ -708,7 +709,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     from kg import rdfio
     from kg.errors import BuildFailed, InputError
-    from kg.validation import as_json, as_text, as_turtle, load_shapes, validate
+    from kg.validation import load_shapes, validate
 
     try:
         if args.paths:
@@ -728,6 +729,13 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     report = validate(dataset, shapes, sources=[str(p) for p in files])
+    return _print_report(report, args)
+
+
+def _print_report(report: Report, args: argparse.Namespace) -> int:
+    """Print a validation or lint report in the format asked for; the exit status it gives."""
+    from kg.validation import as_json, as_text, as_turtle
+
     if args.format == "json":
         print(as_json(report, args.strict))
     elif args.format == "turtle":
@@ -741,7 +749,6 @@ def _lint(args: argparse.Namespace) -> int:
     from kg.errors import InputError
     from kg.lint import lint_ontology
     from kg.ontology import load_ontology
-    from kg.validation import as_json, as_text, as_turtle
 
     try:
         ontology = load_ontology(args.ontology) if args.ontology is not None else None
@@ -749,13 +756,7 @@ def _lint(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     report = lint_ontology(ontology)
-    if args.format == "json":
-        print(as_json(report, args.strict))
-    elif args.format == "turtle":
-        print(as_turtle(report))
-    else:
-        print(as_text(report, args.strict))
-    return EXIT_CONFORMS if report.passes(args.strict) else EXIT_VIOLATIONS
+    return _print_report(report, args)
 
 
 def _query(args: argparse.Namespace) -> int:
