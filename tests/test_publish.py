@@ -1,10 +1,15 @@
-"""``kg publish DIR``: the folder's contents, the version stamp, counts, determinism and refusals."""
+"""``kg publish DIR``: the folder's contents, the version stamp, counts, determinism, refusals, and
+republishing by the manifest (user files kept, changed files refused, a failed update undone)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -13,12 +18,23 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, VOID
 
-from kg import iris
-from kg.publish import MARKER, PublishError, publish, version_iri
+from kg import __version__, iris
+from kg.publish import (
+    MANIFEST,
+    MARKER,
+    PublishError,
+    check_destination,
+    install,
+    publish,
+    read_manifest,
+    version_iri,
+    write_manifest,
+)
 
 VERSION = "9.8.7-test"
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT namespace predates it
 EXPECTED = {
+    MANIFEST,
     "README.md",
     "void.ttl",
     "context.jsonld",
@@ -150,9 +166,42 @@ def test_publish_is_deterministic_and_replaces_an_earlier_publication(published:
     assert run_kg("publish", str(again), "--version", VERSION).returncode == 0
     first = files_of(again)
     assert first == files_of(published)
+    mine = {"notes.md": b"my notes\n", "data/my-query-results.csv": b"a,b\n", "extra/more.txt": b"more\n"}
+    for name, content in mine.items():
+        (again / name).parent.mkdir(exist_ok=True)
+        (again / name).write_bytes(content)
+    (again / "ontology/kerman-kg.ttl").unlink()  # a kg file the user deleted is written again
     result = run_kg("publish", str(again), "--version", VERSION)  # over its own earlier output
     assert result.returncode == 0, result.stderr
-    assert files_of(again) == first
+    assert files_of(again) == {**first, **mine}
+    assert f"({len(first)} files)" in result.stdout  # the files kg wrote, not the user's
+
+
+@pytest.mark.slow  # the publication is made once for these, in about ten seconds
+def test_the_manifest_lists_exactly_the_written_files(published: Path) -> None:
+    document = json.loads((published / MANIFEST).read_text(encoding="utf-8"))
+    written = files_of(published)
+    del written[MANIFEST]
+    assert len(written) >= len(EXPECTED) - 1
+    assert document["files"] == [
+        {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+        for name, content in sorted(written.items())
+    ]
+    assert (document["kg_version"], document["version"]) == (__version__, VERSION)
+
+
+@pytest.mark.slow  # about ten seconds: a whole publication is made again before the check refuses it
+def test_a_changed_kg_file_is_reported_and_nothing_is_changed(published: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(published, out)
+    with (out / "data/kerman-kg.ttl").open("a", encoding="utf-8") as turtle:
+        turtle.write("# my correction\n")
+    before = files_of(out)
+    result = run_kg("publish", str(out), "--version", VERSION)
+    assert result.returncode == 2
+    assert "data/kerman-kg.ttl: changed since kg publish wrote it" in result.stderr
+    assert files_of(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".kg-publish-")], "work folder left behind"
 
 
 def test_a_folder_of_something_else_is_never_replaced(tmp_path: Path) -> None:
@@ -185,8 +234,11 @@ def test_bad_input_file_is_reported_and_nothing_is_written(tmp_path: Path) -> No
 def test_help_explains() -> None:
     result = run_kg("publish", "--help")
     assert result.returncode == 0
-    for words in ("owl:versionIRI", "--version", "--data", "--download-base", "earlier publication"):
-        assert words in result.stdout
+    text = " ".join(result.stdout.split())  # argparse wraps lines, at hyphens too
+    for words in ("owl:versionIRI", "--version", "--data", "--download-base", "earlier publication", "manifest"):
+        assert words in text
+    assert "keeps every other file and folder" in text
+    assert "when a listed file was changed since" in text
 
 
 @pytest.mark.slow
@@ -201,3 +253,180 @@ def test_the_readme_publish_line_runs_as_written(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = tmp_path / shlex.split(line)[-1]
     assert EXPECTED <= set(files_of(out))
+
+
+# Republishing, tested on small publications: the rules are those of kg publish, without its ten seconds.
+
+EARLIER = {
+    "README.md": MARKER + "\n# 1\n",
+    "data/a.ttl": "a 1\n",
+    "data/b.ttl": "b 1\n",
+    "ontology/docs/page.html": "page 1\n",
+    "shapes/s.ttl": "shape 1\n",
+}
+LATER = {"README.md": MARKER + "\n# 2\n", "data/a.ttl": "a 2\n", "queries/q.rq": "query 2\n"}
+MINE = {
+    "notes.md": "my notes\n",
+    "data/mine.txt": "my data notes\n",
+    "ontology/docs/notes.txt": "my notes on the page\n",
+    "extra/more.txt": "more\n",
+}
+
+
+def stage(folder: Path, files: dict[str, str], version: str) -> Path:
+    """A complete small publication with its manifest, as kg publish stages one."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    write_manifest(folder, version)
+    return folder
+
+
+@pytest.fixture
+def earlier(tmp_path: Path) -> Path:
+    """An earlier (small) publication in tmp_path/dist, with a user's files added."""
+    out = tmp_path / "dist"
+    install(stage(tmp_path / "stage-1", EARLIER, "1"), out)
+    for name, text in MINE.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    (out / "empty-folder-of-mine").mkdir()
+    return out
+
+
+def texts_of(folder: Path) -> dict[str, str]:
+    return {name: content.decode("utf-8") for name, content in files_of(folder).items()}
+
+
+def work_folders(out: Path) -> list[str]:
+    return [p.name for p in out.iterdir() if p.name.startswith(".kg-publish-")]
+
+
+def test_republishing_keeps_user_files_and_replaces_only_the_listed_ones(earlier: Path) -> None:
+    written = install(stage(earlier.parent / "stage-2", LATER, "2"), earlier)
+    assert written == sorted(earlier / name for name in [*LATER, MANIFEST])
+    files = texts_of(earlier)
+    del files[MANIFEST]
+    assert files == {**LATER, **MINE}  # data/b.ttl, shapes/s.ttl and the page gone, the user's files kept
+    assert not (earlier / "shapes").exists(), "a folder kg made, now empty, is left behind"
+    assert (earlier / "empty-folder-of-mine").is_dir()
+    assert not work_folders(earlier)
+    assert read_manifest(earlier) == {name: hashlib.sha256(text.encode()).hexdigest() for name, text in LATER.items()}
+
+
+def test_the_manifest_lists_each_written_file_with_hash_and_size_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    install(stage(tmp_path / "stage", EARLIER, "1"), out)
+    document = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert document["files"] == [
+        {"path": name, "sha256": hashlib.sha256(text.encode()).hexdigest(), "size": len(text.encode())}
+        for name, text in sorted(EARLIER.items())
+    ]
+    assert (document["kg_version"], document["version"]) == (__version__, "1")
+    again = tmp_path / "again"
+    install(stage(tmp_path / "stage-again", EARLIER, "1"), again)
+    assert (again / MANIFEST).read_bytes() == (out / MANIFEST).read_bytes()
+
+
+@pytest.mark.parametrize("changed", ["data/a.ttl", "data/b.ttl", "README.md"])  # replaced, dropped, replaced
+def test_a_changed_kg_file_is_refused_and_nothing_is_changed(earlier: Path, changed: str) -> None:
+    (earlier / changed).write_text("my edit\n", encoding="utf-8")
+    before = texts_of(earlier)
+    staging = stage(earlier.parent / "stage-2", LATER, "2")
+    with pytest.raises(PublishError, match=f"  {changed}: changed since kg publish wrote it") as refused:
+        install(staging, earlier)
+    assert "move it out of the folder to keep your version, or delete it" in str(refused.value)
+    assert texts_of(earlier) == before
+    assert not work_folders(earlier)
+    assert set(files_of(staging)) == {*LATER, MANIFEST}, "the staged publication was touched"
+
+
+def test_a_user_file_where_kg_writes_one_is_refused(earlier: Path) -> None:
+    (earlier / "queries").mkdir()
+    (earlier / "queries/q.rq").write_text("my query\n", encoding="utf-8")
+    (earlier / "data/b.ttl").unlink()  # a listed file the user deleted is no problem
+    before = texts_of(earlier)
+    with pytest.raises(PublishError, match="  queries/q.rq: not written by kg publish") as refused:
+        install(stage(earlier.parent / "stage-2", LATER, "2"), earlier)
+    assert str(refused.value).count("\n  ") == 1, "only the file in the way is named"
+    assert texts_of(earlier) == before
+
+
+def test_a_file_already_holding_what_kg_writes_is_taken_as_kgs(earlier: Path) -> None:
+    (earlier / "queries").mkdir()
+    (earlier / "queries/q.rq").write_text(LATER["queries/q.rq"], encoding="utf-8")  # e.g. left by a killed run
+    (earlier / "data/a.ttl").write_text(LATER["data/a.ttl"], encoding="utf-8")  # differs from the manifest's
+    install(stage(earlier.parent / "stage-2", LATER, "2"), earlier)
+    assert {name: text for name, text in texts_of(earlier).items() if name in LATER} == LATER
+
+
+def test_a_failed_update_leaves_the_earlier_publication_and_every_user_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_rename: Callable[..., None] = os.rename
+    failed_at = 0
+    while True:
+        root = tmp_path / f"run-{failed_at}"
+        root.mkdir()
+        out = root / "dist"
+        install(stage(root / "stage-1", EARLIER, "1"), out)
+        for name, text in MINE.items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_text(text, encoding="utf-8")
+        before = texts_of(out)
+        staging = stage(root / "stage-2", LATER, "2")
+        calls = 0
+
+        def rename(source: object, target: object, fail_at: int = failed_at) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == fail_at + 1:
+                raise OSError("disk full")
+            real_rename(source, target)
+
+        monkeypatch.setattr(os, "rename", rename)
+        try:
+            install(staging, out)
+        except OSError as error:
+            assert str(error) == "disk full"
+        else:
+            break  # every rename of the update has had its turn to fail
+        finally:
+            monkeypatch.setattr(os, "rename", real_rename)
+        assert texts_of(out) == before, f"rename {failed_at + 1} failed"
+        assert not work_folders(out)
+        assert set(files_of(staging)) == {*LATER, MANIFEST}
+        failed_at += 1
+    assert failed_at >= 8  # moves of the 5 old files and the manifest aside, then the new files in
+
+
+def test_an_earlier_publication_without_a_manifest_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    (out / "data").mkdir(parents=True)
+    old_marker = "<!-- kerman-kg publication: generated by `kg publish`; replaced as a whole by the next one -->"
+    (out / "README.md").write_text(old_marker + "\n# kerman-kg 0.1.0\n", encoding="utf-8")
+    (out / "data/kerman-kg.ttl").write_text("# data\n", encoding="utf-8")
+    (out / "data/mine.txt").write_text("mine\n", encoding="utf-8")
+    before = texts_of(out)
+    result = run_kg("publish", str(out))
+    assert result.returncode == 2
+    assert "holds an earlier publication without a manifest (.kg-publish.json" in result.stderr
+    assert "move anything of yours out of it, delete the folder and run kg publish again" in result.stderr
+    assert texts_of(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize(
+    ("manifest", "problem"),
+    [
+        ("{not json", "cannot be read"),
+        ('{"manifest": 2, "files": []}', "not a kg publish manifest of format 1"),
+        ('{"manifest": 1, "files": [{"path": "../outside.txt", "sha256": "' + "0" * 64 + '"}]}', "'../outside.txt'"),
+        ('{"manifest": 1, "files": [{"path": "data/a.ttl"}]}', "data/a.ttl without a SHA-256"),
+    ],
+)
+def test_a_manifest_that_cannot_be_trusted_is_refused(earlier: Path, manifest: str, problem: str) -> None:
+    (earlier / MANIFEST).write_text(manifest, encoding="utf-8")
+    with pytest.raises(PublishError, match="restore it") as refused:
+        check_destination(earlier)
+    assert problem in str(refused.value)
