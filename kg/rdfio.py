@@ -40,7 +40,7 @@ from rdflib.plugins.serializers.nt import _nt_row, _quoteLiteral
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
-from kg import namespaces
+from kg import namespaces, readers
 from kg.errors import InputError
 
 TRIG = "kerman-kg.trig"
@@ -686,7 +686,12 @@ def rdf_format(path: Path) -> str:
 
 
 def load_dataset(path: Path) -> Dataset:
-    """Parse a TriG/N-Quads (or single-graph) file into a dataset."""
+    """Parse an RDF file (TriG, N-Quads, Turtle, N-Triples, JSON-LD or RDF/XML) into a dataset, as
+    :func:`parse_into` reads it.
+
+    Raises:
+        InputError: the file is not valid RDF, or breaks a rule of :mod:`kg.readers`.
+    """
     dataset = Dataset(default_union=True)
     namespaces.bind(dataset)
     parse_into(dataset, path)
@@ -712,50 +717,30 @@ def rdf_files(paths: list[Path]) -> list[Path]:
 
 
 def parse_into(dataset: Dataset, path: Path) -> None:
-    """Parse one RDF file into the dataset; single-graph formats go into a graph named after the file.
+    """Parse one RDF file into the dataset: its named graphs as they are, its other triples (all of a
+    single-graph format's) into a graph named after the file (:func:`kg.readers.file_graph`).
+
+    The file is read by :func:`kg.readers.read` (Oxigraph's parsers; no JSON-LD context fetched; XML
+    entity expansion bounded) and added only once all of it is read, so a bad file adds nothing.
 
     Raises:
-        InputError: with the parser's line and message when the file is not valid RDF.
+        InputError: with the parser's line and message when the file is not valid RDF, or when it breaks
+            a rule of :mod:`kg.readers`.
     """
     try:
         fmt = rdf_format(path)
     except ValueError as exc:
         raise InputError(path, None, str(exc).split(": ", 1)[-1]) from exc
-    try:
-        if fmt in {"trig", "nquads", "json-ld"}:
-            dataset.parse(path, format=fmt)
-        else:
-            dataset.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
-    except Exception as exc:  # rdflib's parsers raise many kinds; all mean "not valid RDF"
-        raise InputError(path, _error_line(exc, path), f"not valid {fmt}: {_first_line(exc)}") from exc
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    if text.startswith("at line"):
-        text = text.split("\n", 1)[-1]
-    return " ".join(text.split())[:300]
-
-
-def _error_line(exc: Exception, path: Path) -> int | None:
-    lines = getattr(exc, "lines", None)  # notation3's BadSyntax: 0-based
-    if isinstance(lines, int):
-        return lines + 1
-    lineno = getattr(exc, "lineno", None)  # json.JSONDecodeError, xml SAX errors
-    if isinstance(lineno, int):
-        return lineno
-    get_line = getattr(exc, "getLineNumber", None)
-    if callable(get_line):
-        return int(get_line())
-    match = re.search(r"line (\d+)", str(exc))
-    if match:
-        return int(match.group(1))
-    quoted = re.search(r"\n'(.*)'$", str(exc), re.S)  # N-Triples/N-Quads quote the bad line
-    if quoted:
-        try:
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if line.strip() == quoted.group(1).strip():
-                    return number
-        except (OSError, UnicodeDecodeError):
-            return None
-    return None
+    parsed = readers.read(path, fmt)
+    for prefix, namespace in parsed.prefixes.items():
+        dataset.bind(prefix, namespace, override=False)
+    by_graph: dict[Node, list[Triple]] = {}
+    for s, p, o, g in parsed.quads:
+        triples = by_graph.get(g)
+        if triples is None:
+            triples = by_graph[g] = []
+        triples.append((s, p, o))
+    for name, triples in by_graph.items():
+        # each graph's own addN: the dataset's looks its graph up anew for every quad
+        graph = dataset.graph(name)  # type: ignore[arg-type]
+        graph.addN((s, p, o, graph) for s, p, o in triples)
