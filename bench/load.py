@@ -17,6 +17,25 @@ the figures are a floor, not a ceiling.
 
 Usage: ``python bench/load.py [--data LABEL=FILE]... [--no-real] [--clients 8] [--requests 200]
 [--workers 2] [--json FILE] [--queries NAME,...]``
+
+``--starvation`` measures something else: whether cheap requests keep
+answering while heavy queries run (issue 14). On one server (the real corpus),
+two cheap clients, each one request at a time on its own keep-alive
+connection, send for ``--seconds`` a cheap ASK (``/sparql``) and fetch a
+resource page (``/page/kerman-bombings``), first on the idle server (the
+reference) and then while ``--heavy-clients`` clients (16) send heavy queries
+nonstop (:data:`HEAVY_QUERIES`, each client going round them from a different
+one; a client sends its next query as soon as it has an answer, whatever the
+status). It prints, per phase and kind of request, the answers by status and
+the 50th, 95th and 99th percentile and the largest latency, the heavy
+requests' statuses, how many jobs the fast lane stopped, and the processor
+time the server process and its workers used in the phase (``/proc``: the
+server's own time, its live descendants' time (the fork server and the
+workers), and the time of those already reaped, which Linux adds to their
+parent's). ``--server-args`` passes options to ``kg serve`` (for example
+``"--fast-workers 0 --client-heavy 2"`` for a server without a fast lane).
+
+Usage: ``python bench/load.py --starvation [--seconds 30] [--heavy-clients 16] [--server-args "..."]``
 """
 
 from __future__ import annotations
@@ -51,8 +70,8 @@ ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 
 
 @contextmanager
-def server(data: Path | None, workers: int, extra: list[str], wait: float) -> Iterator[str]:
-    """A running `kg serve` on a free loopback port; yields its base URL (no trailing slash)."""
+def server(data: Path | None, workers: int, extra: list[str], wait: float) -> Iterator[tuple[str, int]]:
+    """A running `kg serve` on a free loopback port; yields its base URL (no trailing slash) and its pid."""
     args = [sys.executable, "-m", "kg", "serve", "--port", "0", "--workers", str(workers), *extra]
     if data is not None:
         args += ["--data", str(data)]
@@ -80,7 +99,7 @@ def server(data: Path | None, workers: int, extra: list[str], wait: float) -> It
             match = ANNOUNCEMENT.search(line)
             if match:
                 url = match.group(1).rstrip("/")
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         try:
@@ -147,7 +166,7 @@ def measure(
 ) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     extra = ["--timeout", str(args.timeout), "--max-rows", str(args.max_rows)]
-    with server(data, args.workers, extra, args.wait) as url:
+    with server(data, args.workers, extra, args.wait) as (url, _):
         print(f"{label}: kg serve at {url}, {args.workers} workers; {args.clients} clients", file=sys.stderr)
         for q in queries:
             params = params_for(q, synthetic)
@@ -177,6 +196,203 @@ def measure(
     return rows
 
 
+#: the heavy queries of the starvation scenario: each counts or sorts a product of the whole graph
+HEAVY_QUERIES = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?a != ?g) }",
+    "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(?c) ?f LIMIT 5",
+)
+CHEAP_ASK = "ASK { kgd:kerman-bombings a kgo:Attack }"
+CHEAP_PAGE = "/page/kerman-bombings"
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """Processor time (user + system, seconds) of the process, and of all its descendants: the live ones
+    (the fork server and the workers it forked) and those already reaped (which Linux adds to the parent's
+    children's time)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def times(p: int) -> tuple[float, float, list[int]]:
+        with open(f"/proc/{p}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        try:
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as listing:
+                children = [int(c) for c in listing.read().split()]
+        except OSError:
+            children = []
+        return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick, children
+
+    own, reaped, pending = times(pid)
+    descendants = reaped
+    while pending:
+        child = pending.pop()
+        try:
+            used, reaped, grandchildren = times(child)
+        except OSError:  # ended meanwhile
+            continue
+        descendants += used + reaped
+        pending += grandchildren
+    return own, descendants
+
+
+def cheap_client(url: str, kind: str, stop: threading.Event, out: list[tuple[str, float, int]]) -> None:
+    """Send one cheap request after another until stop is set; record (kind, seconds, status)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
+    body = urlencode({"query": CHEAP_ASK})
+    try:
+        while not stop.is_set():
+            start = time.perf_counter()
+            try:
+                if kind == "ask":
+                    conn.request(
+                        "POST",
+                        "/sparql",
+                        body=body,
+                        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
+                    )
+                else:
+                    conn.request("GET", CHEAP_PAGE, headers={"Accept": "text/html"})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+                again = response.getheader("connection", "").lower() == "close"
+            except (OSError, http.client.HTTPException):
+                status, again = 0, True
+            out.append((kind, time.perf_counter() - start, status))
+            if again:
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
+    finally:
+        conn.close()
+
+
+def heavy_client(url: str, first: int, stop: threading.Event, statuses: Counter[str], lock: threading.Lock) -> None:
+    """Send heavy queries nonstop (going round HEAVY_QUERIES from `first`) until stop is set; count the
+    answers by status, a 503 by its reason (the time limit, or no worker or client slot free in time)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
+    turn = first
+    try:
+        while not stop.is_set():
+            query = HEAVY_QUERIES[turn % len(HEAVY_QUERIES)]
+            turn += 1
+            try:
+                conn.request(
+                    "POST",
+                    "/sparql",
+                    body=urlencode({"query": query}),
+                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
+                )
+                response = conn.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                status = str(response.status)
+                if response.status == 503:
+                    status += " time limit" if "time limit" in text else " busy"
+                again = response.getheader("connection", "").lower() == "close"
+            except (OSError, http.client.HTTPException):
+                status, again = "no answer", True
+            with lock:
+                statuses[status] += 1
+            if again:
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
+    finally:
+        conn.close()
+
+
+def fast_lane_stops(url: str) -> int | None:
+    """How many jobs the server has stopped in its fast lane so far (None when it has no lanes)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    try:
+        conn.request("GET", "/status")
+        lanes = json.loads(conn.getresponse().read())["workers"].get("lanes", {})
+    finally:
+        conn.close()
+    return lanes["fast"]["stopped"] if "fast" in lanes else None
+
+
+def starvation_phase(url: str, pid: int, seconds: float, heavy_clients: int) -> dict[str, object]:
+    """Cheap requests for `seconds`, with `heavy_clients` clients sending heavy queries meanwhile."""
+    stop = threading.Event()
+    samples: list[tuple[str, float, int]] = []
+    heavy: Counter[str] = Counter()
+    lock = threading.Lock()
+    threads = [threading.Thread(target=heavy_client, args=(url, i, stop, heavy, lock)) for i in range(heavy_clients)]
+    threads += [threading.Thread(target=cheap_client, args=(url, kind, stop, samples)) for kind in ("ask", "page")]
+    stops_before = fast_lane_stops(url)
+    cpu_before = cpu_seconds(pid)
+    wall = time.perf_counter()
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - wall
+    cpu_after = cpu_seconds(pid)
+    stops = fast_lane_stops(url)
+    phase: dict[str, object] = {
+        "heavy_clients": heavy_clients,
+        "wall_s": round(wall, 1),
+        "server_cpu_s": round(cpu_after[0] - cpu_before[0], 1),
+        "workers_cpu_s": round(cpu_after[1] - cpu_before[1], 1),
+        "heavy": dict(sorted(heavy.items())),
+        "fast_lane_stops": None if stops is None or stops_before is None else stops - stops_before,
+    }
+    for kind in ("ask", "page"):
+        latencies = [latency for k, latency, _ in samples if k == kind]
+        statuses = Counter(status for k, _, status in samples if k == kind)
+        phase[kind] = {
+            "requests": len(latencies),
+            "statuses": dict(sorted(statuses.items())),
+            "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+            "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+            "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+            "max_ms": round(max(latencies) * 1000, 1),
+        }
+    return phase
+
+
+def starvation(args: argparse.Namespace) -> list[dict[str, object]]:
+    """The reference phase on the idle server, then the same cheap requests under heavy load."""
+    extra = args.server_args.split()
+    phases = []
+    with server(None, args.workers, extra, args.wait) as (url, pid):
+        print(f"kg serve at {url} (pid {pid}), --workers {args.workers} {' '.join(extra)}", file=sys.stderr)
+        for heavy_clients in (0, args.heavy_clients):
+            phase = starvation_phase(url, pid, args.seconds, heavy_clients)
+            phases.append(phase)
+            print(json.dumps(phase), file=sys.stderr, flush=True)
+    print("| heavy clients | request | requests | statuses | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|---|---|")
+    for phase in phases:
+        for kind, label in (("ask", "cheap ASK"), ("page", CHEAP_PAGE)):
+            row = phase[kind]
+            assert isinstance(row, dict)
+            statuses = ", ".join(f"{s}x{n}" for s, n in row["statuses"].items())
+            print(
+                f"| {phase['heavy_clients']} | {label} | {row['requests']} | {statuses} | {row['p50_ms']} | "
+                f"{row['p95_ms']} | {row['p99_ms']} | {row['max_ms']} |"
+            )
+    print()
+    print(
+        "| heavy clients | wall s | heavy answers by status | stopped in the fast lane | server CPU s | workers CPU s |"
+    )
+    print("|---|---|---|---|---|---|")
+    for phase in phases:
+        heavy = phase["heavy"]
+        assert isinstance(heavy, dict)
+        by_status = ", ".join(f"{s}x{n}" for s, n in heavy.items()) or "-"
+        print(
+            f"| {phase['heavy_clients']} | {phase['wall_s']} | {by_status} | {phase['fast_lane_stops']} | "
+            f"{phase['server_cpu_s']} | {phase['workers_cpu_s']} |"
+        )
+    return phases
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", action="append", default=[], metavar="LABEL=FILE", help="a built dataset file")
@@ -189,7 +405,17 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=1800.0, help="seconds to wait for the server to start")
     parser.add_argument("--queries", default="", help="comma-separated names (default: every named query)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the rows as JSON")
+    parser.add_argument("--starvation", action="store_true", help="the starvation scenario instead (see above)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="--starvation: seconds per phase (default: 30)")
+    parser.add_argument("--heavy-clients", type=int, default=16, help="--starvation: heavy clients (default: 16)")
+    parser.add_argument("--server-args", default="", help="--starvation: more options for kg serve, in one string")
     args = parser.parse_args()
+    if args.starvation:
+        os.environ.setdefault("KG_CACHE_DIR", tempfile.mkdtemp(prefix="kg-load-"))
+        phases = starvation(args)
+        if args.json:
+            args.json.write_text(json.dumps(phases, indent=2) + "\n", encoding="utf-8")
+        return
     if args.clients < 1 or args.requests < 1:
         parser.error("--clients and --requests must be at least 1")
 

@@ -227,6 +227,8 @@ def _parser() -> argparse.ArgumentParser:
             "included. The project's prefixes are pre-bound. Parameters are bound, not pasted: an entity "
             "parameter takes an IRI, a prefixed name (kgd:kerman-bombings) or a name or alias. It reads the store of "
             "the build folder (see --build), which is rebuilt first only when an input changed since 'kg build'. "
+            "A query that is not one of the library's is checked before it runs: updates, SERVICE (kg makes no "
+            "network requests) and nesting deeper than 64 levels are refused. "
             "Exit status: 0 answered, 2 bad query, parameter or usage."
         ),
     )
@@ -255,6 +257,21 @@ def _parser() -> argparse.ArgumentParser:
         help="query this built dataset file (TriG, N-Quads...) instead of the build folder's dataset",
     )
     _add_build_option(query_cmd)
+    query_cmd.add_argument(
+        "--base",
+        default=None,
+        metavar="IRI",
+        help="the base IRI of the query's relative IRIs (default: the .rq file's own file: IRI; for standard "
+        "input, the current folder's)",
+    )
+    query_cmd.add_argument(
+        "--union",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="make the default graph the union of all graphs (the default); --no-union queries the data's "
+        "own default graph, as SPARQL datasets are elsewhere (a --data file's graphs stay addressable with "
+        "GRAPH)",
+    )
     query_cmd.add_argument(
         "--engine",
         choices=("oxigraph", "rdflib"),
@@ -312,9 +329,14 @@ def _parser() -> argparse.ArgumentParser:
             "every file's size and SHA-256, the ontology merged into one file (Turtle and RDF/XML) with its HTML "
             "documentation and core-model diagram, the SHACL shapes and the named queries. The version is stamped "
             "into the ontology's owl:versionIRI and owl:versionInfo and into the dataset description. DIR must "
-            "not exist, be empty, or hold an earlier publication, which is replaced as a whole; the folder is "
-            "written beside DIR and renamed into place only when complete. Exit status: 0 written, 1 bad input "
-            "data, 2 bad version, destination or usage (nothing written)."
+            "not exist, be empty, or hold an earlier publication. A new folder is written beside DIR and renamed "
+            "into place only when complete. The manifest .kg-publish.json lists every file kg publish wrote, with "
+            "its SHA-256; republishing replaces or removes only those files and keeps every other file and folder "
+            "(files you added, even inside data/). It refuses, changing nothing, when a listed file was changed "
+            "since (move it away to keep it, or delete it) or a file of yours stands where it writes one (move "
+            "it), and an earlier publication without a manifest, from an older kg (move your files out, delete "
+            "the folder, publish again). An update is staged inside DIR and undone if it fails. Exit status: 0 "
+            "written, 1 bad input data, 2 bad version, destination or usage (nothing written)."
         ),
     )
     publish_cmd.add_argument("dir", type=Path, metavar="DIR", help="the folder to write (e.g. dist/)")
@@ -389,7 +411,76 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=2,
         metavar="N",
-        help="query worker processes, i.e. queries that run at once (default: 2)",
+        help="query worker processes of the heavy lane, i.e. heavy queries that run at once (default: 2)",
+    )
+    serve_cmd.add_argument(
+        "--fast-workers",
+        type=_whole_number,
+        default=3,
+        metavar="N",
+        help="query worker processes of the fast lane, which runs every request first, within --fast-budget; "
+        "one of them is kept for pages and requests known to be cheap (default: 3; 0 runs everything in the "
+        "heavy lane)",
+    )
+    serve_cmd.add_argument(
+        "--fast-budget",
+        type=_positive_float,
+        default=1.0,
+        metavar="SECONDS",
+        help="time a request may take in the fast lane before it is stopped and run again in the heavy lane, "
+        "with the rest of --timeout (default: 1)",
+    )
+    serve_cmd.add_argument(
+        "--queue-timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="the longest a request waits for a worker (answer 503 with Retry-After beyond; default: 10)",
+    )
+    serve_cmd.add_argument(
+        "--client-heavy",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="heavy-lane queries one client (IP address) may run at once (default: half of --workers, at least 1)",
+    )
+    serve_cmd.add_argument(
+        "--client-demotions",
+        type=_positive_int,
+        default=6,
+        metavar="N",
+        help="a client's requests stopped in the fast lane within a minute, beyond which its requests skip "
+        "the fast lane (default: 6)",
+    )
+    serve_cmd.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=64 * 1024 * 1024,
+        metavar="BYTES",
+        help="refuse answers larger than this (answer 413; default: 67108864, i.e. 64 MB)",
+    )
+    serve_cmd.add_argument(
+        "--request-timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="close a connection that has not sent a whole request head (then body) within this time of "
+        "opening or of its previous answer (default: 10)",
+    )
+    serve_cmd.add_argument(
+        "--write-timeout",
+        type=_positive_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="disconnect a client that reads nothing of its answer for this long (default: 30)",
+    )
+    serve_cmd.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        default=100,
+        metavar="N",
+        help="connections served at once (answer 503 beyond; connections beyond twice this are closed at once; "
+        "default: 100)",
     )
     serve_cmd.add_argument(
         "--cors",
@@ -398,6 +489,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="allow browser pages from these origins (e.g. http://localhost:3000, or *) to call the server; "
         "no CORS headers without it",
+    )
+    serve_cmd.add_argument(
+        "--allow-host",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="answer requests whose Host header names one of these (repeatable; a defence against DNS "
+        "rebinding). Default: the loopback names (127.0.0.1, localhost, ::1) and, when --host is not a "
+        "loopback address, that address and this machine's host name. '*' answers any Host (behind a proxy "
+        "that checks it)",
     )
     _add_export(commands)
     _add_review(commands)
@@ -553,6 +654,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _whole_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
 
 
@@ -778,12 +889,21 @@ def _query(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     source = sys.stdin.read() if args.query == "-" else args.query
+    base = args.base or (Path.cwd().as_uri() + "/" if args.query == "-" else None)
+    if base is not None:
+        import pyoxigraph as ox
+
+        try:
+            ox.NamedNode(base)
+        except ValueError as exc:
+            print(f"kg query: --base takes an absolute IRI, not '{base}' ({exc})", file=sys.stderr)
+            return EXIT_USAGE
     try:
         engine = _engine(args)
         from kg.formats import render
         from kg.querying import Page, run
 
-        result, prepared = run(engine, source, params, Page(args.limit, args.offset))
+        result, prepared = run(engine, source, params, Page(args.limit, args.offset), base)
         fmt = args.format or ("turtle" if result.kind == "graph" else "table")
         output = render(result, fmt)
     except (QueryLibraryError, QuerySyntaxError, ValueError) as error:
@@ -813,14 +933,16 @@ def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from kg import load
         from kg.engine import RdflibEngine
 
-        return RdflibEngine(load(args.data) if args.data else load(reason=True))
+        return RdflibEngine(load(args.data) if args.data else load(reason=True), union=args.union)
     from kg.engine import open_engine
 
     if args.data is not None and not args.data.is_file():
         from kg.errors import InputError
 
         raise InputError(args.data, None, "no such file")
-    return open_engine(args.data, args.build)[0]
+    engine = open_engine(args.data, args.build)[0]
+    engine.union = args.union
+    return engine
 
 
 def _queries() -> int:
@@ -900,6 +1022,16 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         cors=tuple(args.cors),
         build=args.build,
+        allowed_hosts=tuple(args.allow_host),
+        max_bytes=args.max_bytes,
+        fast_workers=args.fast_workers,
+        fast_budget=args.fast_budget,
+        queue_timeout=args.queue_timeout,
+        client_heavy=args.client_heavy,
+        client_demotions=args.client_demotions,
+        request_timeout=args.request_timeout,
+        write_timeout=args.write_timeout,
+        max_connections=args.max_connections,
     )
     return main(options)
 

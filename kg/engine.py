@@ -27,14 +27,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg import __version__, namespaces, rdfio
+from kg import __version__, namespaces, rdfio, readers
 from kg.errors import InputError
 
 PREFIXES = {prefix: str(ns) for prefix, ns in namespaces.PREFIXES.items()}
@@ -43,6 +43,10 @@ _XSD_STRING = str(XSD.string)
 
 class QuerySyntaxError(ValueError):
     """A query the SPARQL parser rejects; the message has the parser's line and column."""
+
+
+class QueryEvaluationError(ValueError):
+    """A query the engine parses but cannot evaluate (an unsupported function, for one)."""
 
 
 @dataclass
@@ -57,7 +61,7 @@ class Result:
 
 
 class Engine(Protocol):
-    def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result: ...
+    def query(self, text: str, bindings: dict[str, Node] | None = None, base_iri: str | None = None) -> Result: ...
 
     def labels(self) -> list[tuple[URIRef, str]]: ...
 
@@ -185,10 +189,11 @@ def bound_query(text: str, bindings: dict[str, Node]) -> tuple[str, dict[str, No
 
 
 def run_bound(
-    store: ox.Store, text: str, bindings: dict[str, Node], union: bool = True
+    store: ox.Store, text: str, bindings: dict[str, Node], union: bool = True, base_iri: str | None = None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Oxigraph's answer to a query with the bindings written in (:func:`bound_query`), the project's
-    prefixes pre-bound and, with ``union``, the union of all graphs as the default graph.
+    prefixes pre-bound and, with ``union``, the union of all graphs as the default graph; ``base_iri``
+    resolves the query's relative IRIs.
 
     A query that does not parse once the values are written in (it binds a parameter itself with BIND or
     VALUES) is run as given with every binding as a substitution, so a syntax error names the lines of the
@@ -204,26 +209,27 @@ def run_bound(
         return {ox.Variable(k): to_oxigraph(v) for k, v in values.items()}
 
     written, rest = bound_query(text, bindings)
+    options: dict[str, Any] = {"prefixes": PREFIXES, "use_default_graph_as_union": union}
+    if base_iri is not None:
+        options["base_iri"] = base_iri
     if written != text:
         try:
-            return store.query(
-                written, prefixes=PREFIXES, substitutions=substitutions(rest), use_default_graph_as_union=union
-            )
+            return store.query(written, substitutions=substitutions(rest), **options)
         except SyntaxError:
             pass
     try:
-        return store.query(
-            text, prefixes=PREFIXES, substitutions=substitutions(bindings), use_default_graph_as_union=union
-        )
+        return store.query(text, substitutions=substitutions(bindings), **options)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
 
 
 class OxigraphEngine:
-    """SPARQL over an Oxigraph store, the union of its graphs as the default graph."""
+    """SPARQL over an Oxigraph store, the union of its graphs as the default graph (unless ``union`` is False:
+    then the store's default graph alone, as SPARQL datasets are elsewhere)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, union: bool = True) -> None:
         self.store = store
+        self.union = union
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> OxigraphEngine:
@@ -231,9 +237,14 @@ class OxigraphEngine:
         store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
         return cls(store)
 
-    def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result:
+    def query(self, text: str, bindings: dict[str, Node] | None = None, base_iri: str | None = None) -> Result:
         """Answer a query over the union of all graphs, with the bindings written in (see :func:`bound_query`)."""
-        answer = run_bound(self.store, text, bindings or {})
+        try:
+            return self._result(run_bound(self.store, text, bindings or {}, self.union, base_iri))
+        except RuntimeError as exc:  # Oxigraph's evaluation errors, raised when it plans or reads the answer
+            raise QueryEvaluationError(f"the query cannot be evaluated: {exc}") from exc
+
+    def _result(self, answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Result:
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", [], [], boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -254,10 +265,11 @@ class OxigraphEngine:
 class RdflibEngine:
     """SPARQL with rdflib's own engine over a Dataset whose default graph is the union."""
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, union: bool = True) -> None:
         self.dataset = dataset
+        self.dataset.default_union = union  # the engine's dataset: kg.load() makes one for it
 
-    def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result:
+    def query(self, text: str, bindings: dict[str, Node] | None = None, base_iri: str | None = None) -> Result:
         from pyparsing import ParseException
 
         try:
@@ -265,6 +277,7 @@ class RdflibEngine:
                 text,
                 initNs=dict(namespaces.PREFIXES),
                 initBindings=bindings or None,  # type: ignore[arg-type]
+                base=base_iri,
             )
         except ParseException as exc:
             raise QuerySyntaxError(f"SPARQL syntax error at {exc.lineno}:{exc.column}: {exc.msg}") from exc
@@ -362,39 +375,24 @@ def open_engine(data: Path | None = None, build: Path | None = None) -> tuple[Ox
     return OxigraphEngine(ox.Store.read_only(str(path))), hit
 
 
-#: rdflib format name -> Oxigraph's parser, for the formats Oxigraph reads itself (JSON-LD goes through
-#: rdflib, whose context handling the rest of the project uses)
-_OXIGRAPH_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+#: rdflib format name -> Oxigraph's parser (every format ``kg`` reads: see :mod:`kg.readers`)
+_OXIGRAPH_FORMATS = readers.OXIGRAPH_FORMATS
 
 
 def _load_file(store: ox.Store, path: Path) -> None:
     """Load a built file into the store as :func:`kg.rdfio.load_dataset` reads it.
 
-    Oxigraph's own streaming parser reads the file when it knows the format (seconds for millions of
-    quads, where rdflib takes minutes and gigabytes); single-graph formats go into a graph named after
-    the file, as rdflib's path does. A file Oxigraph refuses, and JSON-LD, go through rdflib, so a bad
-    file gets the same error (file, line, parser's message) everywhere in ``kg``.
+    Oxigraph's bulk loader reads the file (seconds for millions of quads, where rdflib takes minutes
+    and gigabytes) under the rules of :mod:`kg.readers`, as every other command reads it: no JSON-LD
+    context fetched, XML entity expansion bounded, triples outside a named graph (all of a single-graph
+    format's) in a graph named after the file; a bad file gets the same error (file, line, parser's
+    message) everywhere in ``kg``.
     """
     try:
         fmt = rdfio.rdf_format(path)
     except ValueError as exc:
         raise InputError(path, None, str(exc).split(": ", 1)[-1]) from exc
-    oxigraph_format = _OXIGRAPH_FORMATS.get(fmt)
-    if oxigraph_format is not None:
-        graph = None if fmt in {"trig", "nquads"} else ox.NamedNode(path.resolve().as_uri())
-        try:
-            store.bulk_load(path=str(path), format=oxigraph_format, to_graph=graph)
-            return
-        except SyntaxError:
-            store.clear()  # rdflib's parser below reports the error in the project's words
-    dataset = rdfio.load_dataset(path)
-    store.load(rdfio.to_nquads(dataset), format=ox.RdfFormat.N_QUADS)
+    readers.load_into_store(store, path, fmt)
 
 
 def store_path(data: Path | None = None, build: Path | None = None) -> tuple[Path, bool]:
@@ -407,7 +405,8 @@ def store_path(data: Path | None = None, build: Path | None = None) -> tuple[Pat
         The store's folder and whether it was there already.
     """
     if data is not None:
-        key = "file-" + inputs_digest([data], "file")[:32]
+        # a JSON-LD file's quads depend on the contexts written into it too (kg/context.jsonld, named copies)
+        key = "file-" + inputs_digest([data], "file\n" + readers.context_salt())[:32]
 
         def fill_from_file(store: ox.Store) -> None:
             _load_file(store, data)

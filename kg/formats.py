@@ -5,6 +5,11 @@ Query Results JSON, XML, CSV and TSV), so any standard reader parses them
 back; ``table`` and ``markdown`` are for people, with IRIs shortened by the
 project's prefixes. CONSTRUCT and DESCRIBE answers are RDF: Turtle by
 default, or JSON-LD or N-Triples.
+
+XML 1.0 cannot carry most control characters, not even as character
+references, so an answer whose text holds one is refused in SPARQL XML and
+RDF/XML (:class:`NotRepresentable`, naming the character and the formats that
+carry it) rather than written as a document no XML parser accepts.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -25,6 +31,23 @@ SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown")
 GRAPH_FORMATS = ("turtle", "jsonld", "nt")
 CELL_WIDTH = 80
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+#: a character XML 1.0 cannot hold (its Char production)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class NotRepresentable(ValueError):
+    """An answer the asked format cannot carry (a control character in XML)."""
+
+
+def xml_safe(text: str, instead: str) -> str:
+    """The XML text as it is; NotRepresentable when it holds a character XML 1.0 cannot carry."""
+    found = _NOT_XML.search(text)
+    if found is not None:
+        raise NotRepresentable(
+            f"the answer holds the character U+{ord(found.group()):04X}, which XML 1.0 cannot carry, "
+            f"not even escaped: ask for {instead}"
+        )
+    return text
 
 
 def _manager() -> NamespaceManager:
@@ -195,4 +218,5 @@ def as_xml(result: Result) -> str:
                     node.set("{http://www.w3.org/XML/1998/namespace}lang", data["xml:lang"])
                 if "datatype" in data:
                     node.set("datatype", data["datatype"])
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+    return xml_safe(text, "SPARQL JSON, CSV or TSV instead")

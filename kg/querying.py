@@ -28,6 +28,7 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -52,6 +53,8 @@ class Prepared:
     notes: list[str] = field(default_factory=list)
     named: NamedQuery | None = None
     more: bool | None = None
+    #: the base IRI of the query's relative IRIs: a .rq file's own IRI (None for the library's queries)
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,15 +87,29 @@ def expand(value: str) -> URIRef | None:
     """An IRI written as https://..., <...> or prefix:local (kga:<stem> too, as tables print it); None otherwise."""
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
+        return _checked_iri(text[1:-1], value)
     if text.startswith(("http://", "https://", "urn:")):
-        return URIRef(text)
+        return _checked_iri(text, value)
     prefix, sep, local = text.partition(":")
     if sep and " " not in local:
         for display, namespace in namespaces.DISPLAY_PREFIXES:  # kgd:, kgo:... and kga: as tables print it
             if display == prefix + ":":
-                return URIRef(namespace + local)
+                return _checked_iri(namespace + local, value)
     return None
+
+
+def _checked_iri(text: str, value: str) -> URIRef:
+    """The IRI, when it is a valid absolute IRI; QueryLibraryError otherwise."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError as exc:
+        raise QueryLibraryError(
+            f"'{value}' is not a valid absolute IRI ({exc}): give an IRI such as <https://w3id.org/kerman-kg/id/...>, "
+            "a prefixed name (kgd:...) or a name"
+        ) from exc
+    return URIRef(text)
 
 
 def resolve_entity(engine: Engine, value: str, notes: list[str]) -> URIRef:
@@ -117,7 +134,7 @@ def resolve_entity(engine: Engine, value: str, notes: list[str]) -> URIRef:
     if partial:
         hint = f"; it is part of several names ({len(partial)} entities): give more of the name or an IRI"
     notes.append(f"no entity is called '{value}', so the answer is empty{hint}")
-    return URIRef(UNKNOWN_NS + value.strip().replace(" ", "_"))
+    return URIRef(UNKNOWN_NS + quote(value.strip().replace(" ", "_"), safe=""))
 
 
 def bind(engine: Engine, query: NamedQuery, params: dict[str, str]) -> tuple[dict[str, Node], list[str]]:
@@ -145,20 +162,35 @@ def bind(engine: Engine, query: NamedQuery, params: dict[str, str]) -> tuple[dic
 
 
 def prepare(engine: Engine, name_or_text: str, params: dict[str, str] | None = None) -> Prepared:
-    """A named query (by name or .rq path) or SPARQL text, with its parameters bound."""
+    """A named query (by name or .rq path) or SPARQL text, with its parameters bound.
+
+    A query that is not one of the library's is checked first (:func:`kg.querycheck.check_query`:
+    no update, no SERVICE, a bounded nesting), so that it cannot make a request or crash the parser.
+
+    Raises:
+        kg.querycheck.QueryRefused: A query that must not run (a ValueError).
+    """
+    from kg.querycheck import check_query
+
     params = params or {}
     candidate = Path(name_or_text)
     if name_or_text.endswith(".rq") and candidate.is_file():
         from kg.querylib import parse_header
 
+        base = candidate.resolve().as_uri()
         try:
             named = parse_header(candidate)
         except QueryLibraryError:
-            return Prepared(candidate.read_text(encoding="utf-8"), _free_bindings(params))
-    elif _looks_like_sparql(name_or_text):
+            text = candidate.read_text(encoding="utf-8")
+            check_query(text)
+            return Prepared(text, _free_bindings(params), base_iri=base)
+        check_query(named.text)
+        bindings, notes = bind(engine, named, params)
+        return Prepared(named.text, bindings, notes, named, base_iri=base)
+    if _looks_like_sparql(name_or_text):
+        check_query(name_or_text)
         return Prepared(name_or_text, _free_bindings(params))
-    else:
-        named = find(name_or_text)
+    named = find(name_or_text)
     bindings, notes = bind(engine, named, params)
     return Prepared(named.text, bindings, notes, named)
 
@@ -192,19 +224,26 @@ def paged_text(text: str, page: Page) -> str | None:
 
 
 def run(
-    engine: Engine, name_or_text: str, params: dict[str, str] | None = None, page: Page | None = None
+    engine: Engine,
+    name_or_text: str,
+    params: dict[str, str] | None = None,
+    page: Page | None = None,
+    base_iri: str | None = None,
 ) -> tuple[Result, Prepared]:
     """Prepare and run a query; with a page, only those rows of a SELECT answer (``Prepared.more`` says
-    whether rows follow).
+    whether rows follow). ``base_iri``, when given, resolves the query's relative IRIs (instead of a .rq
+    file's own IRI).
 
     Raises:
         QueryLibraryError: A page of an answer that is not a table (ASK, CONSTRUCT, DESCRIBE).
     """
     prepared = prepare(engine, name_or_text, params)
+    if base_iri is not None:
+        prepared.base_iri = base_iri
     if page is None or page.whole:
-        return engine.query(prepared.text, prepared.bindings), prepared
+        return engine.query(prepared.text, prepared.bindings, prepared.base_iri), prepared
     text = paged_text(prepared.text, page) if prepared.named is not None else None
-    result = engine.query(text or prepared.text, prepared.bindings)
+    result = engine.query(text or prepared.text, prepared.bindings, prepared.base_iri)
     if result.kind != "select":
         raise QueryLibraryError(
             "--limit and --offset read a page of the rows of a SELECT query, not of an ASK, "

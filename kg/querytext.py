@@ -31,22 +31,9 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg import namespaces
+from kg.querycheck import tokens
 from kg.querylib import NamedQuery
 
-# The tokens that can hide a brace or a keyword: comments, strings, IRIs; then braces and words.
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]\w+)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<word>[^\W\d]\w*)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 #: what an IRIREF may not hold (percent-encoded when an unresolved name brings it in)
 _IRI_UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 #: a local name that needs no escaping in a prefixed name
@@ -108,19 +95,18 @@ def group_start(text: str) -> int:
     depth = 0
     after_where = False
     construct = False
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "word" and depth == 0:
-            word = match.group().upper()
+    for token in tokens(text):
+        if token.kind == "word" and depth == 0:
+            word = token.text.upper()
             if word == "WHERE":
                 after_where = True
             elif word == "CONSTRUCT":
                 construct = True
-        elif kind == "open":
+        elif token.text == "{":
             if depth == 0 and (after_where or not construct):
-                return match.end()
+                return token.end
             depth += 1
-        elif kind == "close":
+        elif token.text == "}":
             depth -= 1
     raise ValueError("the query has no WHERE clause")
 

@@ -28,8 +28,13 @@ URL scheme
     SPARQL XML, CSV, TSV; CONSTRUCT and DESCRIBE: Turtle, JSON-LD,
     N-Triples, RDF/XML; chosen by the Accept header (q-values honoured; the
     first listed is the default) or by ``format=json|xml|csv|tsv`` /
-    ``format=turtle|jsonld|nt|rdfxml``, which wins over Accept. Nothing fits:
-    406 with the list of what is available.
+    ``format=turtle|jsonld|nt|rdfxml`` (or ``output=``, as other endpoints
+    call it), which wins over Accept. An Accept header that names only result
+    types gets a CONSTRUCT answer in Turtle, and one that names only RDF types
+    a SELECT answer in SPARQL JSON; nothing fits at all: 406 with the list of
+    what is available. Relative IRIs in a query resolve against the
+    endpoint's URL. A GET without a query gives the SPARQL 1.1 Service
+    Description (in the RDF format asked for), or the query page to a browser.
 ``/queries`` and ``/queries/NAME?param=value``
     The named queries of :mod:`kg.querylib` (JSON for programs, HTML for
     browsers), and one query's answer, with the same formats plus HTML. An
@@ -77,8 +82,13 @@ URL scheme
     The pages' stylesheets and scripts (``kg/static/``).
 ``/context.jsonld``
     The JSON-LD context of ``kg export --format jsonld`` (``application/ld+json``).
+``/.well-known/void`` and ``/dumps/NAME``
+    The build's VoID description, pointing at this server's endpoint, and the
+    dumps it links to (:mod:`kg.endpointdesc`); a server of a ``--data`` file has none.
 ``/status``
-    The query workers (how many run, how many are idle) and the limits, as JSON.
+    The query workers (how many run, how many are idle, per lane), the
+    workers' network guard (``netns``, ``seccomp`` or ``none``), the answers
+    waiting in the spool, and the limits, as JSON.
 
 Safety
 ------
@@ -90,25 +100,74 @@ The server is safe to leave running on a workstation:
   refused with 403 before it reaches the store, and the workers open the store
   with ``Store.read_only``, so nothing could write to it anyway.
 - No outbound requests, no file reads for clients. Oxigraph would evaluate
-  ``SERVICE`` by making an HTTP request, so any query that uses the keyword
-  is refused with 400 (:func:`inspect_query` reads the query's tokens, so a
-  variable or string that merely contains the word is fine; the workers
-  check again before they run a query). FROM and FROM
-  NAMED only select graphs of the store: ``FROM <file:///etc/passwd>`` is an
-  empty default graph. Answers are written by rdflib without any JSON-LD
-  context, so nothing is fetched.
+  ``SERVICE`` by making an HTTP request, so a query with SERVICE is refused
+  with 400, twice (:mod:`kg.querycheck`): the server reads its tokens (escapes
+  inside IRIs and strings included), and the worker parses it with rdflib's
+  SPARQL parser and refuses any SERVICE node of the parse tree (a query that
+  parser cannot read is refused when its text holds the word at all). Behind
+  both, the query workers have no network: each runs in a network namespace
+  of its own, or where the system refuses that under a seccomp filter that
+  denies network sockets (:mod:`kg.sandbox`; ``/status`` says which, and the
+  server warns at start when neither is possible), so a gap in the checks
+  cannot become a request. FROM and FROM NAMED only select graphs of the store:
+  ``FROM <file:///etc/passwd>`` is an empty default graph. Answers are
+  written by rdflib without any JSON-LD context, so nothing is fetched.
+- Only its own host names. A request whose ``Host`` header names another host
+  gets 400 (:class:`HostCheck`), which stops DNS rebinding: a page of another
+  site whose name is re-pointed at 127.0.0.1 cannot make a browser query the
+  server and read the answer. The names allowed are the loopback names (and,
+  bound elsewhere, the address and this machine's names), or ``--allow-host``.
 - Bounded work. Every query runs in a worker process (:mod:`kg.workers`) that
   the server kills when it exceeds ``--timeout`` (503 naming the limit; a
   fresh worker replaces it), with its address space capped at
-  ``--memory-mb`` (503 naming the limit), and answers larger than
-  ``--max-rows`` rows are refused (413 naming the limit). The server awaits
-  workers asynchronously, so a slow query never holds up other requests
-  while another of the ``--workers`` is free. Request bodies are capped at
-  :data:`MAX_BODY` bytes.
+  ``--memory-mb`` (503 naming the limit), and answers with more than
+  ``--max-rows`` rows or ``--max-bytes`` bytes are refused (413 naming the
+  limit). Request bodies are capped at :data:`MAX_BODY` bytes. No request
+  waits longer than ``--queue-timeout`` for a worker: it gets 503 with
+  ``Retry-After``.
+- Cheap requests are not starved by heavy ones (:mod:`kg.lanes`). Every job
+  runs first in a fast lane of ``--fast-workers`` processes within
+  ``--fast-budget`` (1 s); a job that needs longer is stopped there and run
+  again in the heavy lane (the ``--workers``, at the lowest CPU priority) with
+  the rest of its ``--timeout``, and goes straight there next time. One fast
+  worker is kept for linked-data pages and requests known to be cheap; a
+  client runs at most ``--client-heavy`` heavy queries at once, and one that
+  keeps sending new heavy queries (``--client-demotions`` a minute) loses the
+  fast lane for its unknown ones. Measured (``bench/load.py --starvation``,
+  2 cores): with 16 clients sending heavy queries nonstop, a cheap ASK and a
+  resource page answered with a 99th percentile under 125 ms in two runs,
+  never 503 (``bench/README.md``).
+- Bounded memory. The server process never holds an answer whole: an answer
+  over 64 KB is written by the worker to a file of a private spool folder and
+  streamed from it in 64 KB chunks, and the file is deleted when the answer
+  is sent or the client is gone (at most 8 times ``--max-bytes`` of answers
+  wait there; beyond, 503). A client that reads nothing for
+  ``--write-timeout`` seconds is disconnected (:mod:`kg.connections`). So the
+  server's total resident memory stays below ``--workers`` plus
+  ``--fast-workers`` times ``--memory-mb`` for the workers (each capped), plus
+  about 70 MB for the fork server and multiprocessing's resource tracker,
+  plus the server process: about 50 MB, and at most about 1.5 MB per
+  connection that is sending a request body of :data:`MAX_BODY` (1 MB), so
+  about 200 MB at the default ``--max-connections 100`` (measured: 50 MB idle,
+  177 MB after 99 connections each sent a 1 MB query). When ``kg serve``
+  builds the store at start, the server process keeps what that took too.
+  The spool is on disk under ``$TMPDIR``; where that is a tmpfs, its files
+  (at most 8 times ``--max-bytes``, and one more for each worker writing an
+  answer) are in memory too.
+- Bounded connections (:mod:`kg.connections`). A connection that has not sent
+  a whole request head, then its body, within ``--request-timeout`` seconds
+  of opening or of its previous answer is closed, however it dribbles its
+  bytes; requests beyond ``--max-connections`` open connections get 503, and
+  connections beyond twice that are closed as soon as they are accepted.
 - Errors without internals. A malformed query gets 400 with the parser's
-  message (with its line and column); any unexpected error is logged on the
-  server's standard error and answered with a plain 500 message, never a
-  traceback.
+  message (with its line and column); so do a query nested deeper than
+  :data:`kg.querycheck.MAX_DEPTH` levels (Oxigraph's parser would overflow its
+  stack), a call of a function the engine does not have, and a parameter of a
+  named query that is not a valid IRI. An answer that the asked format cannot
+  carry (a control character in SPARQL XML or RDF/XML) is a 406 that names
+  the character and the formats that carry it. Any unexpected error is logged
+  on the server's standard error and answered with a plain 500 message, never
+  a traceback.
 - Local by default. It binds 127.0.0.1 unless ``--host`` says otherwise, sends
   no CORS headers unless ``--cors ORIGIN`` is given, and its HTML pages carry
   a Content-Security-Policy that allows only the server's own stylesheets,
@@ -119,16 +178,17 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import re
 import socket
 import sys
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 from kg import pages
+from kg.lanes import LaneSettings
+from kg.querycheck import READ_ONLY, QueryRefused, check_query, inspect_query
 from kg.workers import (
     GRAPH_FORMATS,
     HTML_FORMAT,
@@ -147,6 +207,7 @@ from kg.workers import (
 )
 
 if TYPE_CHECKING:
+    from rdflib import Graph
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
@@ -155,6 +216,9 @@ if TYPE_CHECKING:
 
 #: the largest request body (a POSTed query) the server reads
 MAX_BODY = 1024 * 1024
+#: queries up to this length are checked on the server's event loop before a worker gets them (a
+#: millisecond or so); longer ones (a third of a second a megabyte) only in the worker, under its limits
+EARLY_CHECK = 64 * 1024
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 HTML_HEADERS = {
     "Content-Security-Policy": (
@@ -163,60 +227,11 @@ HTML_HEADERS = {
     ),
 }
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff"}
-READ_ONLY = "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP...) is not accepted"
-NO_SERVICE = (
-    "SERVICE is not allowed: this endpoint makes no requests to other endpoints (federated queries are disabled)"
-)
 #: the query-string fields that page a named query's answer, and the rows of a page when none is asked for
 PAGING = ("limit", "offset")
+#: the query-string fields that choose an answer's format (``output`` is the name other endpoints use)
+FORMAT_FIELDS = ("format", "output")
 DEFAULT_LIMIT = 1000
-
-
-# ---------------------------------------------------------------- reading queries
-
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:%]|\\.)*)
-  | (?P<word>[^\W\d]\w*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-QUERY_FORMS = {"SELECT": "select", "ASK": "select", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-
-
-@dataclass(frozen=True)
-class QueryShape:
-    """What the tokens of a query say before it is parsed.
-
-    ``kind`` is ``select`` (SELECT, ASK), ``graph`` (CONSTRUCT, DESCRIBE) or None when the first
-    keyword after the prologue is none of them; ``update`` when that keyword starts an update;
-    ``service`` when the keyword SERVICE occurs anywhere; ``dataset`` when FROM does.
-    """
-
-    kind: str | None
-    update: bool
-    service: bool
-    dataset: bool
-
-
-def inspect_query(text: str) -> QueryShape:
-    """Read a query's keywords, skipping comments, strings, IRIs, variables and prefixed names."""
-    words = [m.group("word").upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
-    first = next((w for w in words if w not in ("PREFIX", "BASE")), None)
-    return QueryShape(
-        kind=QUERY_FORMS.get(first or ""),
-        update=first in UPDATE_WORDS,
-        service="SERVICE" in words,
-        dataset="FROM" in words,
-    )
 
 
 # ------------------------------------------------------------------- negotiation
@@ -321,7 +336,9 @@ def negotiate(
     """The format of each kind of answer, from ``format=`` values (which win) or the Accept header.
 
     ``format=json`` and ``format=xml`` mean SPARQL JSON and XML for SELECT and ASK, JSON-LD and
-    RDF/XML for CONSTRUCT and DESCRIBE. A ``format=`` value that names no format at all is a 400.
+    RDF/XML for CONSTRUCT and DESCRIBE. A ``format=`` value that names no format at all is a 400. An
+    Accept header that fits only one kind of answer gives the other kind its default format (SPARQL JSON,
+    Turtle), so that a CONSTRUCT asked for with only the results JSON type is answered in Turtle.
     """
     values = [v for v in format_values if v.strip()]
     if values:
@@ -336,6 +353,12 @@ def negotiate(
         asked = "format=" + ",".join(values)
     else:
         select, graph = choose(accept, select_offers), choose(accept, graph_offers)
+        # A client that accepts only result types (or only RDF types) gets the other kind's default:
+        # what it can read of the answer is not knowable before the query runs.
+        if select is None and graph is not None and graph.name != SPARQL_TEXT.name:
+            select = select_offers[0]
+        elif graph is None and select is not None and select.name != SPARQL_TEXT.name:
+            graph = graph_offers[0]
         asked = f"Accept: {accept}"
     return Formats(select, graph, tuple(select_offers), tuple(graph_offers), asked)
 
@@ -362,10 +385,89 @@ class ServeOptions:
     store: Path | None = field(default=None, compare=False)
     #: the build folder to serve when no file is given (default: kg.buildfolder.default_folder())
     build: Path | None = None
+    #: the names the Host header may give (see :func:`allowed_hosts`); empty for the default
+    allowed_hosts: tuple[str, ...] = ()
+    #: the bytes an answer may have (413 beyond)
+    max_bytes: int = 64 * 1024 * 1024
+    #: the fast lane (kg.lanes): its workers (0: none, every job in the heavy lane) and each job's budget in it
+    fast_workers: int = 3
+    fast_budget: float = 1.0
+    #: the longest a request waits for a worker (503 with Retry-After beyond)
+    queue_timeout: float = 10.0
+    #: heavy-lane jobs one client runs at once (None: half of --workers, at least 1)
+    client_heavy: int | None = None
+    #: jobs of one client stopped in the fast lane within a minute before its jobs skip the fast lane
+    client_demotions: int = 6
+    #: seconds a connection has to send a request's head (and then its body) before it is closed
+    request_timeout: float = 10.0
+    #: seconds a client may leave an answer unread before it is disconnected
+    write_timeout: float = 30.0
+    #: connections served at once (503 beyond; closed at once beyond twice as many)
+    max_connections: int = 100
 
     @property
     def limits(self) -> Limits:
-        return Limits(self.timeout, self.memory_mb, self.max_rows)
+        return Limits(self.timeout, self.memory_mb, self.max_rows, self.max_bytes)
+
+    @property
+    def lanes(self) -> LaneSettings:
+        return LaneSettings(
+            fast_workers=self.fast_workers,
+            fast_budget=self.fast_budget,
+            queue_timeout=self.queue_timeout,
+            client_heavy=self.client_heavy if self.client_heavy is not None else max(1, self.workers // 2),
+            client_demotions=self.client_demotions,
+        )
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def allowed_hosts(options: ServeOptions) -> frozenset[str]:
+    """The host names a request's Host header may give: ``--allow-host``, else the loopback names plus,
+    for an address that is not loopback, the address and this machine's names. ``*`` allows any."""
+    if options.allowed_hosts:
+        return frozenset(h.strip().lower().strip("[]") for h in options.allowed_hosts)
+    names = set(LOOPBACK_HOSTS)
+    if options.host not in LOOPBACK_HOSTS:
+        names.add(options.host.lower())
+        names.update({socket.gethostname().lower(), socket.getfqdn().lower()})
+    return frozenset(names)
+
+
+def _host_name(header: str) -> str:
+    """The host name of a Host header, without its port and IPv6 brackets, lower case."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HostCheck:
+    """ASGI middleware: a request whose Host header names none of the allowed hosts gets 400.
+
+    A page on another site can make a browser send requests to this server, and with DNS rebinding
+    (the other site's name re-pointed at 127.0.0.1) read the answers; such requests carry the other
+    site's name in their Host header, which this check refuses.
+    """
+
+    def __init__(self, app: Any, hosts: frozenset[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and "*" not in self.hosts:
+            headers = dict(scope.get("headers") or [])
+            host = _host_name(headers.get(b"host", b"").decode("latin-1"))
+            if host not in self.hosts:
+                response = _text(
+                    400,
+                    f"this server does not answer for the host '{host}' (its Host header); it answers for "
+                    f"{', '.join(sorted(self.hosts))} (kg serve --allow-host adds names)",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 # ------------------------------------------------------------------------ the app
@@ -380,11 +482,34 @@ def _response(reply: Reply, vary: bool = False) -> Response:
         headers.update(HTML_HEADERS)
     if vary:
         headers["Vary"] = "Accept"
+    if reply.path is not None:  # a large answer, in a file of the workers' spool: streamed, then deleted
+        from kg.connections import SpooledAnswer
+
+        return SpooledAnswer(reply.path, reply.status, _content_type(reply.media_type), headers)
     return Response(reply.body, status_code=reply.status, media_type=_content_type(reply.media_type), headers=headers)
+
+
+def _client(request: Request) -> str:
+    """The address of the client, whose jobs kg.lanes counts together."""
+    return request.client.host if request.client is not None else ""
 
 
 def _content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def _endpoint(request: Request) -> str:
+    """The URL of this server's SPARQL endpoint, as the client addressed the server (its Host is checked)."""
+    return f"{request.base_url}sparql"
+
+
+def _graph_bytes(graph: Graph, fmt: AnswerFormat) -> bytes:
+    from kg.engine import Result
+    from kg.formats import render
+
+    if fmt.name == "rdfxml":
+        return graph.serialize(format="xml").encode("utf-8")
+    return render(Result("graph", [], [], graph=graph), fmt.name).encode("utf-8")
 
 
 def _text(status: int, message: str) -> Response:
@@ -425,6 +550,11 @@ class App:
         self.options = options
         self.pool = pool
         self.library: dict[str, NamedQuery] = library()
+        #: the build's void.ttl (beside its store), None when serving a file
+        self.void_file: Path | None = (
+            options.store.parent / "void.ttl" if options.store is not None and options.data is None else None
+        )
+        self._void_cache: dict[tuple[str, str], bytes] = {}
 
     async def context(self, request: Request) -> Response:
         """The published JSON-LD context (kg/context.jsonld), for documents that refer to it."""
@@ -438,14 +568,32 @@ class App:
         return _html(pages.index_page(self.library))
 
     async def status(self, request: Request) -> Response:
-        """The workers and limits, as JSON: for health checks (and tests that wait for idle workers)."""
+        """The workers and limits, as JSON: for health checks (and tests that wait for idle workers).
+
+        ``workers`` gives the heavy lane's ``size``, ``running`` and ``idle`` workers (the ``--workers``),
+        ``lanes`` both lanes in detail, ``network_guard`` how the workers are cut off from the network
+        (``netns``, ``seccomp`` or ``none``; see kg.sandbox) and ``spooled_bytes`` the large answers waiting
+        to be read.
+        """
         from starlette.responses import JSONResponse
 
         limits = self.options.limits
+        options = self.options
         return JSONResponse(
             {
                 "workers": self.pool.status(),
-                "limits": {"timeout": limits.timeout, "memory_mb": limits.memory_mb, "max_rows": limits.max_rows},
+                "limits": {
+                    "timeout": limits.timeout,
+                    "memory_mb": limits.memory_mb,
+                    "max_rows": limits.max_rows,
+                    "max_bytes": limits.max_bytes,
+                    "fast_budget": options.fast_budget,
+                    "queue_timeout": options.queue_timeout,
+                    "client_heavy": options.lanes.client_heavy,
+                    "request_timeout": options.request_timeout,
+                    "write_timeout": options.write_timeout,
+                    "max_connections": options.max_connections,
+                },
             },
             headers=COMMON_HEADERS,
         )
@@ -477,29 +625,73 @@ class App:
         if not queries:
             if request.method == "GET" and _prefers_html(request):
                 return _html(pages.sparql_page(self.library))
+            if request.method == "GET" and not params:
+                described = self._describe_service(request)
+                if described is not None:
+                    return described
             return _text(400, "no query: send ?query=... (GET), a form field 'query' or a sparql-query body (POST)")
         if len(queries) > 1:
             return _text(400, "give exactly one query")
         query = queries[0]
-        shape = inspect_query(query)
-        if shape.update:
-            return _text(403, READ_ONLY)
-        if shape.service:
-            return _text(400, NO_SERVICE)
-        formats = negotiate(request.headers.get("accept"), [v for n, v in params if n == "format"])
-        if shape.kind is not None and formats.for_kind(shape.kind) is None:
-            return _text(406, not_acceptable(shape.kind, formats.offered(shape.kind), formats.asked))
+        formats = negotiate(request.headers.get("accept"), [v for n, v in params if n in FORMAT_FIELDS])
+        if len(query) <= EARLY_CHECK:  # a longer one is read in the worker only, not on the event loop
+            try:
+                shape = check_query(query, parse=False)  # the tokens here; the worker parses it before it runs
+            except QueryRefused as refused:
+                return _text(refused.status, str(refused))
+            if shape.kind is not None and formats.for_kind(shape.kind) is None:
+                return _text(406, not_acceptable(shape.kind, formats.offered(shape.kind), formats.asked))
         default_graphs = tuple(v for n, v in params if n == "default-graph-uri")
         named_graphs = tuple(v for n, v in params if n == "named-graph-uri")
         protocol_dataset = bool(default_graphs or named_graphs)
         job = QueryJob(
             text=query,
             formats=formats,
-            union=not protocol_dataset and not shape.dataset,
+            union=not protocol_dataset,
             default_graphs=default_graphs if protocol_dataset else None,
             named_graphs=named_graphs if protocol_dataset else None,
+            base_iri=_endpoint(request),
         )
-        return _response(await self.pool.run(job), vary=True)
+        return _response(await self.pool.run(job, client=_client(request)), vary=True)
+
+    def _describe_service(self, request: Request) -> Response | None:
+        """The SPARQL 1.1 Service Description, in the RDF format the client accepts; None when it accepts none."""
+        from kg.endpointdesc import service_description
+
+        chosen = choose(request.headers.get("accept"), GRAPH_FORMATS)
+        if chosen is None:
+            return None
+        graph = service_description(_endpoint(request), str(request.base_url))
+        return _response(Reply(200, chosen.media_type, _graph_bytes(graph, chosen)), vary=True)
+
+    async def void(self, request: Request) -> Response:
+        """The build's VoID description, pointing at this endpoint (see kg.endpointdesc)."""
+        from kg.endpointdesc import endpoint_void
+
+        chosen = choose(request.headers.get("accept"), GRAPH_FORMATS)
+        if chosen is None:
+            offered = ", ".join(f.media_type for f in GRAPH_FORMATS)
+            return _text(406, f"not acceptable: {request.headers.get('accept')}; available: {offered}")
+        if self.void_file is None or not self.void_file.is_file():
+            return _text(404, "not found: this server serves a file (--data), which has no VoID description")
+        key = (str(request.base_url), chosen.name)
+        if key not in self._void_cache:
+            graph = endpoint_void(self.void_file, _endpoint(request), str(request.base_url))
+            self._void_cache[key] = _graph_bytes(graph, chosen)
+        return _response(Reply(200, chosen.media_type, self._void_cache[key]), vary=True)
+
+    async def dump(self, request: Request) -> Response:
+        """A dump the build wrote (the download links of the VoID description), streamed from disk."""
+        from starlette.responses import FileResponse
+
+        from kg.endpointdesc import DUMPS
+
+        name = request.path_params["name"]
+        folder = self.void_file.parent if self.void_file is not None else None
+        if name not in DUMPS or folder is None or not (folder / name).is_file():
+            return _text(404, f"not found: the dumps are {', '.join('/dumps/' + d for d in DUMPS)} (of a build folder)")
+        media = "application/n-quads" if name.endswith(".nq") else "application/trig"
+        return FileResponse(folder / name, media_type=media, headers=COMMON_HEADERS)
 
     # --------------------------------------------------------------- /queries
 
@@ -539,7 +731,7 @@ class App:
         format_values: list[str] = []
         paging: dict[str, str] = {}
         for key, value in request.query_params.multi_items():
-            if key == "format":
+            if key in FORMAT_FIELDS:
                 format_values.append(value)
                 continue
             if key in PAGING:
@@ -577,7 +769,7 @@ class App:
             following = [(k, v) for k, v in request.query_params.multi_items() if k not in PAGING]
             next_url = f"{request.url.path}?{urlencode([*following, ('limit', limit), ('offset', offset + limit)])}"
             job = NamedQueryJob(name, tuple(params.items()), formats, limit, offset, next_url)
-        reply = await self.pool.run(job)
+        reply = await self.pool.run(job, client=_client(request))
         return _response(reply, vary=True)
 
     def _page(self, paging: dict[str, str]) -> tuple[int, int]:
@@ -611,7 +803,7 @@ class App:
         if chosen is None:
             offered = ", ".join(f.media_type for f in (HTML_FORMAT, *GRAPH_FORMATS))
             return _text(406, f"not acceptable: {request.headers.get('accept')}; available: {offered}")
-        found = await self.pool.run(ResourceJob(iri, "exists"))
+        found = await self.pool.run(ResourceJob(iri, "exists"), client=_client(request))
         if found.status != 200:
             return _response(found)
         location = pages.page_url(iri) if chosen is HTML_FORMAT else pages.data_url(iri, chosen.name)
@@ -625,7 +817,7 @@ class App:
 
     async def page(self, request: Request) -> Response:
         iri = pages.iri_of_document(request.path_params["path"])
-        return _response(await self.pool.run(ResourceJob(iri, "page")))
+        return _response(await self.pool.run(ResourceJob(iri, "page"), client=_client(request)))
 
     async def data(self, request: Request) -> Response:
         path = request.path_params["path"]
@@ -636,7 +828,7 @@ class App:
             return _text(404, f"not found: a data document's name ends in {endings}")
         fmt = next(f for f in GRAPH_FORMATS if f.name == by_extension[extension])
         iri = pages.iri_of_document(stem)
-        return _response(await self.pool.run(ResourceJob(iri, "data", fmt)))
+        return _response(await self.pool.run(ResourceJob(iri, "data", fmt), client=_client(request)))
 
 
 def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlette:
@@ -650,7 +842,7 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
     if options.store is None:
         raise ValueError("ServeOptions.store must name the store's folder")
     if pool is None:
-        pool = WorkerPool(options.store, options.limits, options.workers)
+        pool = WorkerPool(options.store, options.limits, options.workers, lanes=options.lanes)
     app = App(options, pool)
 
     @contextlib.asynccontextmanager
@@ -662,8 +854,12 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
             await pool.close()
 
     async def refuse(request: Request, exc: Exception) -> Response:
+        from starlette.requests import ClientDisconnect
+
         if isinstance(exc, BadRequest):
             return _text(exc.status, str(exc))
+        if isinstance(exc, ClientDisconnect):  # the client went (or was cut off) while sending its body
+            return _text(400, "the request body did not arrive whole")
         import traceback
 
         print(f"kg serve: internal error:\n{traceback.format_exc()}", file=sys.stderr)
@@ -674,6 +870,8 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
         Route("/status", app.status),
         Route("/context.jsonld", app.context),
         Route("/sparql", app.sparql, methods=["GET", "POST"]),
+        Route("/.well-known/void", app.void),
+        Route("/dumps/{name}", app.dump),
         Route("/queries", app.queries),
         Route("/queries/{name:path}", app.named_query),
         Route("/id/{path:path}", app.see_other),
@@ -684,7 +882,7 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
         Route("/data/{path:path}", app.data),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
-    middleware = []
+    middleware = [Middleware(HostCheck, hosts=allowed_hosts(options))]
     if options.cors:
         middleware.append(
             Middleware(
@@ -739,11 +937,13 @@ def run(options: ServeOptions) -> int:
     announcement = (
         f"kg serve: listening on {url} (SPARQL endpoint {url}sparql; {options.workers} query worker"
         f"{'s' if options.workers != 1 else ''}, time limit {options.timeout:g} s, memory limit "
-        f"{options.memory_mb} MB per worker, at most {options.max_rows} rows; Ctrl+C stops)"
+        f"{options.memory_mb} MB per worker, at most {options.max_rows} rows and {options.max_bytes} bytes; "
+        f"fast lane of {options.fast_workers} worker{'s' if options.fast_workers != 1 else ''} "
+        f"with a budget of {options.fast_budget:g} s; Ctrl+C stops)"
     )
 
     assert options.store is not None
-    pool = WorkerPool(options.store, options.limits, options.workers)
+    pool = WorkerPool(options.store, options.limits, options.workers, lanes=options.lanes)
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -757,6 +957,8 @@ def run(options: ServeOptions) -> int:
             if self.started:
                 print(announcement, flush=True)
 
+    from kg.connections import guarded_protocol
+
     config = uvicorn.Config(
         create_app(options, pool),
         log_level="info",
@@ -764,6 +966,10 @@ def run(options: ServeOptions) -> int:
         timeout_graceful_shutdown=5,
         server_header=False,
         proxy_headers=False,
+        # kg.connections: request and write timeouts, and a hard cap of twice --max-connections
+        http=guarded_protocol(options.request_timeout, options.write_timeout, 2 * options.max_connections),
+        ws="none",
+        limit_concurrency=options.max_connections,
     )
     server = Server(config)
     try:

@@ -2,33 +2,54 @@
 
 A SPARQL engine cannot be interrupted from outside once it is sorting or
 aggregating, and a thread cannot be killed, so ``kg serve`` never runs a query
-in its own process. :class:`WorkerPool` keeps ``--workers`` processes, started
-with the ``spawn`` method (a fresh interpreter, no state inherited from the
-server). Each worker opens the Oxigraph store read-only itself, caps its own
-address space with ``setrlimit(RLIMIT_AS)`` (``--memory-mb``: the whole
-worker, Python, the store and the query together; workers run with
-``MALLOC_ARENA_MAX=2`` so that glibc's per-thread reservations do not eat the
-cap), and then answers jobs one at a time from a pipe.
+in its own process. :class:`WorkerPool` keeps worker processes in two lanes
+(:mod:`kg.lanes`): ``--fast-workers`` in the fast lane, which runs every job
+first within ``--fast-budget``, and ``--workers`` in the heavy lane, at the
+lowest CPU priority, for the jobs that need longer. Workers are forked from a
+fork server (``multiprocessing``'s ``forkserver``: a fresh interpreter that
+imported Oxigraph, rdflib and the modules below once and inherits no state
+from the server), so a worker that was killed is replaced in a few tens of
+milliseconds. Each worker first cuts itself off from the network
+(:mod:`kg.sandbox`: a network namespace of its own, else a seccomp filter; the
+guard in effect shows in ``/status``), then opens the Oxigraph store
+read-only, caps its own address space with ``setrlimit(RLIMIT_AS)``
+(``--memory-mb``: the whole worker, Python, the store and the query together;
+workers run with ``MALLOC_ARENA_MAX=2`` so that glibc's per-thread
+reservations do not eat the cap), and then answers jobs one at a time from a
+pipe.
 
 The server sends a job (:class:`QueryJob`, :class:`NamedQueryJob` or
 :class:`ResourceJob`) to an idle worker and awaits the answer without blocking
 its event loop (it watches the pipe with ``loop.add_reader``), so other
 requests go on being served by the other workers. If the answer does not come
-within ``--timeout`` seconds, the server kills the worker (SIGKILL: the sort,
-the aggregate, whatever it was doing, stops at once), answers 503 naming the
-limit, and starts a replacement in the background. A worker that runs out of
-memory either raises MemoryError (it answers 503 naming the memory limit and
-retires) or, when the allocation fails inside Oxigraph, aborts; the server
-sees the pipe close and answers the same 503. Answers with more than
-``--max-rows`` rows (or triples) are refused with 413 before they are written.
+within the fast lane's budget, or in the heavy lane within what is left of
+``--timeout``, the server kills the worker (SIGKILL: the sort, the aggregate,
+whatever it was doing, stops at once) and starts a replacement in the
+background; the job goes on to the heavy lane, or, past ``--timeout``, is
+answered 503 naming the limit. A request that waits longer than
+``--queue-timeout`` for a worker is answered 503 with ``Retry-After``. A
+worker that runs out of memory either raises MemoryError (it answers 503
+naming the memory limit and retires) or, when the allocation fails inside
+Oxigraph, aborts; the server sees the pipe close and answers the same 503.
+Answers with more than ``--max-rows`` rows (or triples) are refused with 413
+before they are written, and answers larger than ``--max-bytes`` bytes with
+413 once written, in the worker.
 
 A worker does all the work of a request, not only the query: it resolves a
 named query's parameters (:mod:`kg.querying`), writes the answer in the
 negotiated format (:mod:`kg.formats`, rdflib for RDF), and builds the linked
 data pages (:mod:`kg.pages`), so everything a request costs is under the same
 limits. What comes back is a :class:`Reply`: a status, a media type and the
-bytes to send. No traceback crosses the pipe: an unexpected error is logged
-on the server's standard error and answered with a plain 500.
+bytes to send. An answer larger than :data:`INLINE_BYTES` does not cross the
+pipe: the worker writes it to a file in the pool's spool folder (a private
+temporary folder, ``$TMPDIR/kg-serve-answers-*``, removed when the server
+stops) and the reply names the file, which the server streams to the client
+(:class:`kg.connections.SpooledAnswer`) and deletes. So the server process
+never holds an answer whole; the spool holds at most :data:`SPOOLED_ANSWERS`
+times ``--max-bytes`` of answers not yet read (a new large answer beyond that
+is a 503), plus those being written. No traceback crosses the pipe: an
+unexpected error is logged on the server's standard error and answered with a
+plain 500.
 """
 
 from __future__ import annotations
@@ -36,17 +57,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import multiprocessing
 import os
 import signal
 import sys
 import traceback
+from collections import deque
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kg.lanes import FAST, HEAVY, HEAVY_NICENESS, ClientSlots, LanePolicy, LaneSettings, client_key, fingerprint
+from kg.sandbox import Isolation, isolate_network
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -135,19 +161,20 @@ def not_acceptable(kind: str, offered: Iterable[AnswerFormat], asked: str) -> st
 
 @dataclass(frozen=True)
 class Limits:
-    """What one query may cost."""
+    """What one query may cost: seconds, megabytes of address space per worker, rows and bytes of answer."""
 
     timeout: float
     memory_mb: int
     max_rows: int
+    max_bytes: int = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class QueryJob:
     """A SPARQL query from a client (already checked: a query, no SERVICE).
 
-    ``union`` makes the union of all graphs the default graph (when neither the request nor the query
-    names a dataset); ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri`` and
+    ``union`` makes the union of all graphs the default graph (unless the query names a dataset with
+    FROM: the worker reads that); ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri`` and
     ``named-graph-uri``, and replace any FROM of the query when given.
     """
 
@@ -156,6 +183,8 @@ class QueryJob:
     union: bool = True
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    #: the base IRI of the query's relative IRIs: the endpoint's URL
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -188,13 +217,18 @@ Job = QueryJob | NamedQueryJob | ResourceJob
 
 @dataclass
 class Reply:
-    """What the server sends back: status, media type (without charset), body and extra headers."""
+    """What the server sends back: status, media type (without charset), body and extra headers.
+
+    A large body does not cross the pipe: the worker writes it to a file of the pool's spool folder and
+    ``path`` names it (``body`` is then empty); the server streams the file to the client and deletes it.
+    """
 
     status: int
     media_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     retire: bool = False
+    path: str | None = None
 
     @classmethod
     def text(cls, status: int, message: str, retire: bool = False) -> Reply:
@@ -219,14 +253,26 @@ def rows_limit_message(limits: Limits, what: str = "rows") -> str:
     )
 
 
+def bytes_limit_message(limits: Limits) -> str:
+    return (
+        f"the answer is larger than {limits.max_bytes} bytes, the server's limit (--max-bytes {limits.max_bytes}); "
+        "add a LIMIT, ask for fewer columns or narrow the query"
+    )
+
+
 # -------------------------------------------------------------------- the worker
 
 
 @dataclass(frozen=True)
 class WorkerSettings:
+    """What a worker is started with: the store, the limits, the server's pid, its lane's CPU niceness, and the
+    spool folder for large answers (none: every answer crosses the pipe)."""
+
     store: str
     limits: Limits
     parent: int
+    niceness: int = 0
+    spool: str | None = None
 
 
 class _TooManyRows(Exception):
@@ -267,7 +313,7 @@ def _note_headers(notes: list[str]) -> dict[str, str]:
 
 def _wants_text(formats: Formats, text: str) -> bool:
     """Whether the client asked for the query's text (SPARQL_TEXT) rather than its answer."""
-    from kg.serve import inspect_query
+    from kg.querycheck import inspect_query
 
     chosen = formats.for_kind(inspect_query(text).kind or "select")
     return chosen is not None and chosen.name == SPARQL_TEXT.name
@@ -288,8 +334,9 @@ class Executor:
 
     def __init__(self, store_path: str, limits: Limits) -> None:
         import pyoxigraph as ox
+        from rdflib.plugins.sparql import parser  # noqa: F401  (kg.querycheck's; its grammar takes a while to build)
 
-        from kg import engine, formats, pages, querying  # noqa: F401  (imported before the memory cap)
+        from kg import engine, formats, pages, querycheck, querying  # noqa: F401  (imported before the memory cap)
 
         self.ox = ox
         self.store = ox.Store.read_only(store_path)
@@ -303,6 +350,7 @@ class Executor:
     def run(self, job: Job) -> Reply:
         """Answer a job; never raises (errors become replies)."""
         from kg.engine import QuerySyntaxError
+        from kg.formats import NotRepresentable
         from kg.querylib import QueryLibraryError
 
         try:
@@ -317,8 +365,14 @@ class Executor:
             return Reply.text(503, memory_limit_message(self.limits), retire=True)
         except _TooManyRows:
             return Reply.text(413, rows_limit_message(self.limits))
+        except NotRepresentable as exc:
+            return Reply.text(406, str(exc))
         except (QuerySyntaxError, QueryLibraryError, QueryAnswerError) as exc:
             return Reply.text(400, str(exc))
+        except RecursionError:
+            return Reply.text(400, "the query or its answer is nested too deeply to be read or written")
+        except RuntimeError as exc:  # Oxigraph's evaluation errors (an unsupported function...)
+            return Reply.text(400, f"the query cannot be evaluated: {exc}")
         except Exception:
             print(f"kg serve: internal error in a query worker:\n{traceback.format_exc()}", file=sys.stderr)
             return Reply.text(500, "internal error: the server could not answer this request")
@@ -334,22 +388,23 @@ class Executor:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
 
     def query(self, job: QueryJob) -> Reply:
-        from kg.serve import NO_SERVICE, READ_ONLY, inspect_query
+        from kg.querycheck import QueryRefused, check_query
 
-        shape = inspect_query(job.text)  # checked by the server already; checked again where it runs
-        if shape.service:
-            return Reply.text(400, NO_SERVICE)
-        if shape.update:
-            return Reply.text(403, READ_ONLY)
+        try:
+            shape = check_query(job.text)  # the server read its tokens; here it is parsed as well, where it runs
+        except QueryRefused as refused:
+            return Reply.text(refused.status, str(refused))
         ox = self.ox
         options: dict[str, Any] = {}
+        if job.base_iri is not None:
+            options["base_iri"] = job.base_iri
         if job.default_graphs is not None or job.named_graphs is not None:
             try:
                 options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
                 options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
             except ValueError as exc:
                 return Reply.text(400, f"default-graph-uri and named-graph-uri take IRIs: {exc}")
-        elif job.union:
+        elif job.union and not shape.dataset:  # FROM in the query chooses the dataset itself
             options["use_default_graph_as_union"] = True
         answer = self._execute(job.text, **options)
         return self.answer(answer, job.formats)
@@ -455,7 +510,9 @@ class Executor:
         for s, p, o in triples:
             graph.add((self.rdflib(s), self.rdflib(p), self.rdflib(o)))  # type: ignore[arg-type]
         if fmt.name == "rdfxml":
-            text = _serialize(graph, "xml")
+            from kg.formats import xml_safe
+
+            text = xml_safe(_serialize(graph, "xml"), "Turtle, N-Triples or JSON-LD instead")
         else:
             text = render(Result("graph", [], [], graph=graph), fmt.name)
         return Reply(200, fmt.media_type, text.encode("utf-8"))
@@ -751,27 +808,71 @@ def _address_space_mb() -> int | None:
 
 
 def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this worker when the server dies, so no orphan keeps running a query."""
+    """Ask Linux to kill this worker when the process that started it dies (the fork server, which stops
+    when the server does, or the server itself), so no orphan keeps running a query; and stop at once if
+    the server (pid ``parent``) is gone already."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
             import ctypes
 
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
         os._exit(0)
+    except PermissionError:
+        pass
+
+
+def _lower_priority(niceness: int) -> None:
+    """Run this worker (and the threads it starts later) at this niceness, if it is lower priority than now."""
+    with contextlib.suppress(OSError, AttributeError):
+        if niceness > os.getpriority(os.PRIO_PROCESS, 0):
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)
+
+
+#: answers up to this size cross the pipe; larger ones go through a file of the spool folder
+INLINE_BYTES = 64 * 1024
+
+
+def _deliverable(reply: Reply, settings: WorkerSettings) -> Reply:
+    """The reply as it may leave the worker: refused (413) beyond ``--max-bytes``, else, when large, its body
+    written to a file of the spool folder (the server streams it from there, never holding it whole)."""
+    size = len(reply.body)
+    if size > settings.limits.max_bytes:
+        return Reply.text(413, bytes_limit_message(settings.limits))
+    if size <= INLINE_BYTES or settings.spool is None:
+        return reply
+    import tempfile
+    from dataclasses import replace
+
+    path = None
+    try:
+        descriptor, path = tempfile.mkstemp(prefix="answer-", dir=settings.spool)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(reply.body)
+    except OSError as exc:
+        if path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        return Reply.text(503, f"the server could not store the answer to send it ({exc.strerror or exc}); try again")
+    return replace(reply, body=b"", path=path)
 
 
 def worker_main(conn: Connection, settings: WorkerSettings) -> None:
-    """The body of a worker process: open the store, cap memory, then answer jobs until told to stop."""
+    """The body of a worker process: leave the network, open the store, cap memory, then answer jobs until
+    told to stop."""
+    isolation = isolate_network()  # first, while this process has one thread and has imported no engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which stops its workers
     _die_with_parent(settings.parent)
+    _lower_priority(settings.niceness)  # before the store starts its threads, which inherit it
     try:
         executor = Executor(settings.store, settings.limits)
         _limit_memory(settings.limits.memory_mb)
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", os.getpid(), isolation.guard, isolation.detail))
     while True:
         try:
             job = conn.recv()
@@ -779,7 +880,7 @@ def worker_main(conn: Connection, settings: WorkerSettings) -> None:
             return
         if job is None:
             return
-        reply = executor.run(job)
+        reply = _deliverable(executor.run(job), settings)
         try:
             conn.send(reply)
         except MemoryError:
@@ -838,54 +939,205 @@ class _Worker:
             self.process.join(5)
 
 
-class WorkerPool:
-    """``size`` worker processes over the store at ``store``, each query under ``limits``.
+class _Lane:
+    """The workers of one lane: how many there should be, those that run, those idle, and the requests
+    waiting for one, served first come first served, except that *trials* (jobs of unknown cost, see
+    kg.lanes) wait behind the others and hold at most ``trial_cap`` workers at once."""
 
-    Use from one event loop: ``await pool.start()``, ``await pool.run(job)``, ``await pool.close()``.
+    def __init__(self, name: str, size: int, niceness: int, trial_cap: int | None = None) -> None:
+        self.name = name
+        self.size = size
+        self.niceness = niceness
+        self.trial_cap = size if trial_cap is None else trial_cap
+        self.workers: set[_Worker] = set()
+        self.idle: list[_Worker] = []
+        self._waiting: dict[bool, deque[asyncio.Future[_Worker]]] = {False: deque(), True: deque()}
+        self.trials = 0  # trials holding a worker
+        self.stopped = 0  # jobs stopped at the lane's time limit
+
+    def put(self, worker: _Worker) -> None:
+        """A worker is ready for a job: hand it to the first request waiting that may have it."""
+        self.idle.append(worker)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        while self.idle:
+            waiter = self._next_waiter()
+            if waiter is None:
+                return
+            waiter.set_result(self.idle.pop())
+
+    def _next_waiter(self) -> asyncio.Future[_Worker] | None:
+        for trial in (False, True):
+            queue = self._waiting[trial]
+            while queue and queue[0].done():  # gave up
+                queue.popleft()
+            if queue and (not trial or self.trials < self.trial_cap):
+                if trial:
+                    self.trials += 1
+                return queue.popleft()
+        return None
+
+    async def get(self, within: float, trial: bool = False) -> _Worker | None:
+        """A worker for a job, waiting at most ``within`` seconds; None when none came free. A trial must
+        call :meth:`end_trial` when it gives its worker back or the worker is replaced."""
+        queue = self._waiting[trial]
+        ahead = self._waiting[False] if trial else queue
+        if self.idle and not any(not w.done() for w in ahead) and (not trial or self.trials < self.trial_cap):
+            if trial:
+                self.trials += 1
+            return self.idle.pop()
+        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        queue.append(waiter)
+        try:
+            async with asyncio.timeout(max(within, 0.0)):
+                return await waiter
+        except BaseException as exc:
+            if waiter.done() and not waiter.cancelled():  # handed a worker just as it gave up
+                if trial:
+                    self.end_trial()
+                self.put(waiter.result())
+            if isinstance(exc, TimeoutError):
+                return None
+            raise
+        finally:
+            with contextlib.suppress(ValueError):
+                queue.remove(waiter)
+
+    def end_trial(self) -> None:
+        self.trials -= 1
+        self._dispatch()
+
+    def status(self) -> dict[str, int]:
+        return {
+            "size": self.size,
+            "running": len(self.workers),
+            "idle": len(self.idle),
+            "waiting": sum(not w.done() for queue in self._waiting.values() for w in queue),
+            "trials": self.trials,
+            "stopped": self.stopped,
+            "niceness": self.niceness,
+        }
+
+
+#: what the fork server imports once, so that a worker forked from it starts in a few tens of milliseconds
+#: (the SPARQL grammar alone takes a quarter of a second to build)
+FORKSERVER_PRELOAD = [
+    "kg.workers",
+    "pyoxigraph",
+    "rdflib",
+    "rdflib.plugins.sparql.parser",
+    "kg.engine",
+    "kg.formats",
+    "kg.pages",
+    "kg.querycheck",
+    "kg.querying",
+]
+
+
+def _worker_context() -> Any:
+    """How workers start: forked from a fork server that has imported what they need (spawned afresh where
+    there is no fork server)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(FORKSERVER_PRELOAD)
+    return context
+
+
+#: the answers waiting in the spool folder for their clients, in multiples of --max-bytes, beyond which a
+#: new large answer is refused (503) rather than stored
+SPOOLED_ANSWERS = 8
+_GUARD_STRENGTH = {"none": 0, "seccomp": 1, "netns": 2}
+
+
+class WorkerPool:
+    """Query workers over the store at ``store`` in two lanes, each query under ``limits``.
+
+    ``size`` workers make the heavy lane, ``lanes.fast_workers`` the fast lane (see :mod:`kg.lanes`).
+    Use from one event loop: ``await pool.start()``, ``await pool.run(job, client=...)``,
+    ``await pool.close()``.
     """
 
-    def __init__(self, store: Path, limits: Limits, size: int, start_timeout: float = 180.0) -> None:
+    def __init__(
+        self,
+        store: Path,
+        limits: Limits,
+        size: int,
+        start_timeout: float = 180.0,
+        lanes: LaneSettings | None = None,
+    ) -> None:
         self.store = store
         self.limits = limits
         self.size = size
         self.start_timeout = start_timeout
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] | None = None
-        self._workers: set[_Worker] = set()
+        self.settings = lanes if lanes is not None else LaneSettings()
+        self.policy = LanePolicy(self.settings)
+        self._context = _worker_context()
+        self._lanes: dict[str, _Lane] = {}
+        self._slots = ClientSlots(self.settings.client_heavy)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._started = False
         self._closed = False
+        self.spool: Path | None = None
+        #: the weakest network guard a worker reported (kg.sandbox), None before any started
+        self.isolation: Isolation | None = None
+
+    @property
+    def fast(self) -> _Lane:
+        return self._lanes[FAST]
+
+    @property
+    def heavy(self) -> _Lane:
+        return self._lanes[HEAVY]
 
     async def start(self) -> None:
-        """Start the workers and wait until each has opened the store; WorkerError if one cannot.
+        """Start the workers of both lanes and wait until each has opened the store; WorkerError if one
+        cannot. Warns on standard error when the workers could not be cut off from the network.
 
         Does nothing when the pool has been started already.
         """
-        if self._idle is not None:
+        if self._started:
             return
+        self._started = True
         # glibc reserves 64 MB of address space per malloc arena, and makes more arenas when threads
         # contend (RocksDB starts several): that would eat the --memory-mb cap unevenly. Two are plenty
-        # for a worker that runs one query at a time. Spawned workers inherit the environment.
+        # for a worker that runs one query at a time. The fork server and the workers inherit the environment.
         os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-        self._idle = asyncio.Queue()
-        results = await asyncio.gather(*(self._spawn() for _ in range(self.size)), return_exceptions=True)
+        import tempfile
+
+        self.spool = Path(tempfile.mkdtemp(prefix="kg-serve-answers-"))  # mode 0700: this user's only
+        fast = self.settings.fast_workers
+        self._lanes = {
+            FAST: _Lane(FAST, fast, 0, trial_cap=self.settings.trial_workers),  # one kept for sure jobs
+            HEAVY: _Lane(HEAVY, self.size, HEAVY_NICENESS),
+        }
+        spawning = [self._spawn(lane) for lane in self._lanes.values() for _ in range(lane.size)]
+        results = await asyncio.gather(*spawning, return_exceptions=True)
         errors = [r for r in results if isinstance(r, BaseException)]
-        for r in results:
-            if isinstance(r, _Worker):
-                self._idle.put_nowait(r)
         if errors:
             await self.close()
             raise WorkerError(str(errors[0]))
+        if self.isolation is not None and self.isolation.guard == "none":
+            print(
+                "kg serve: warning: the query workers could not be cut off from the network "
+                f"({self.isolation.detail}); only the refusal of SERVICE keeps queries from making requests",
+                file=sys.stderr,
+            )
 
-    async def _spawn(self) -> _Worker:
+    async def _spawn(self, lane: _Lane) -> _Worker:
+        """Start a worker for this lane, wait until it is ready, and put it among the lane's idle workers."""
         parent_end, child_end = self._context.Pipe(duplex=True)
-        settings = WorkerSettings(str(self.store), self.limits, os.getpid())
+        settings = WorkerSettings(
+            str(self.store), self.limits, os.getpid(), lane.niceness, str(self.spool) if self.spool else None
+        )
         process = self._context.Process(
-            target=worker_main, args=(child_end, settings), name="kg-serve-worker", daemon=True
+            target=worker_main, args=(child_end, settings), name=f"kg-serve-{lane.name}-worker", daemon=True
         )
         process.start()
         child_end.close()
         worker = _Worker(process, parent_end)
-        self._workers.add(worker)
+        lane.workers.add(worker)
         try:
             if not await worker.readable(self.start_timeout):
                 raise WorkerError(f"a query worker did not start within {self.start_timeout:g} s")
@@ -896,90 +1148,215 @@ class WorkerPool:
             if message[0] != "ready":
                 raise WorkerError(f"a query worker could not start: {message[1]}")
         except BaseException:
-            self._discard(worker)
+            self._discard(lane, worker)
             raise
+        self._note_isolation(Isolation(*message[2:4]))
+        if self._closed:
+            self._discard(lane, worker)
+        else:
+            lane.put(worker)
         return worker
 
-    def _discard(self, worker: _Worker) -> None:
+    def _note_isolation(self, isolation: Isolation) -> None:
+        if self.isolation is None or _GUARD_STRENGTH[isolation.guard] < _GUARD_STRENGTH[self.isolation.guard]:
+            self.isolation = isolation
+
+    def _discard(self, lane: _Lane, worker: _Worker) -> None:
         worker.kill()
-        self._workers.discard(worker)
+        lane.workers.discard(worker)
         task = asyncio.get_running_loop().create_task(asyncio.to_thread(worker.reap))
         self._tasks.add(task)  # type: ignore[arg-type]
         task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start another in the background."""
-        self._discard(worker)
+    def _replace(self, lane: _Lane, worker: _Worker) -> None:
+        """Kill a worker and start another for its lane in the background."""
+        self._discard(lane, worker)
         if not self._closed:
-            task = asyncio.get_running_loop().create_task(self._respawn())
+            task = asyncio.get_running_loop().create_task(self._respawn(lane))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _respawn(self) -> None:
+    async def _respawn(self, lane: _Lane) -> None:
         delay = 0.5
         while not self._closed:
             try:
-                worker = await self._spawn()
+                await self._spawn(lane)
             except WorkerError as exc:
                 print(f"kg serve: could not restart a query worker ({exc}); retrying", file=sys.stderr)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
-            if self._closed or self._idle is None:
-                self._discard(worker)
-            else:
-                self._idle.put_nowait(worker)
             return
 
-    async def run(self, job: Job) -> Reply:
-        """Run a job on an idle worker, within the time and memory limits; always a Reply."""
-        if self._idle is None or self._closed:
+    # ------------------------------------------------------------------ running jobs
+
+    async def run(self, job: Job, client: str = "") -> Reply:
+        """Run a job for the client at this address, in the fast lane first (see :mod:`kg.lanes`), within the
+        time and memory limits; always a Reply."""
+        if not self._started or self._closed or not self._lanes:
             return Reply.text(503, "the server is not ready (its query workers are not running)")
-        try:
-            async with asyncio.timeout(self.limits.timeout):
-                worker = await self._idle.get()
-        except TimeoutError:
-            return Reply.text(
-                503,
-                f"all {self.size} query workers stayed busy for {self.limits.timeout:g} s; try again shortly",
+        who = client_key(client)
+        mark = fingerprint(job)
+        spent = 0.0
+        if self.policy.lane(mark, who, isinstance(job, QueryJob)) == FAST:
+            outcome = await self._run_fast(job, mark, who)
+            if isinstance(outcome, Reply):
+                return self._checked(outcome)
+            spent = outcome
+        return self._checked(await self._run_heavy(job, mark, who, self.limits.timeout - spent))
+
+    async def _run_fast(self, job: Job, mark: bytes, who: str) -> Reply | float:
+        """The job's reply from the fast lane, or the seconds it ran there before it was stopped."""
+        lane = self.fast
+        trial = not isinstance(job, ResourceJob) and not self.policy.known_cheap(mark)
+        worker = await lane.get(self.settings.queue_timeout, trial)
+        if worker is None:
+            return self._busy(
+                f"all {lane.size} fast-lane query workers stayed busy for {self.settings.queue_timeout:g} s "
+                "(the server's --queue-timeout); try again shortly",
+                self.settings.fast_budget,
             )
+        try:
+            if self.policy.lane(mark, who, isinstance(job, QueryJob)) != FAST:  # found heavy while it waited
+                lane.put(worker)
+                return 0.0
+            budget = min(self.settings.fast_budget, self.limits.timeout)
+            reply = await self._exchange(lane, worker, job, budget)
+        finally:
+            if trial:
+                lane.end_trial()
+        if reply is None:
+            lane.stopped += 1
+            self.policy.demoted(mark, who)
+            if budget >= self.limits.timeout:
+                return Reply.text(503, time_limit_message(self.limits))
+            return budget
+        if reply.retire:  # out of memory: heavy, whatever its time
+            self.policy.remember(mark)
+        else:
+            self.policy.remember_cheap(mark)
+        return reply
+
+    async def _run_heavy(self, job: Job, mark: bytes, who: str, seconds: float) -> Reply:
+        """The job's reply from the heavy lane, in one of the client's slots, within ``seconds``."""
+        lane = self.heavy
+        if seconds <= 0:
+            return Reply.text(503, time_limit_message(self.limits))
+        loop = asyncio.get_running_loop()
+        queued = loop.time()
+        wait = self.settings.queue_timeout
+        try:
+            async with asyncio.timeout(wait):
+                await self._slots.acquire(who)
+        except TimeoutError:
+            return self._busy(
+                f"this client already runs {self._slots.per_client} heavy quer"
+                f"{'y' if self._slots.per_client == 1 else 'ies'} (the server's --client-heavy) and none "
+                f"finished within {wait:g} s (--queue-timeout); try again when they have",
+                self.limits.timeout,
+            )
+        try:
+            worker = await lane.get(wait - (loop.time() - queued))
+            if worker is None:
+                return self._busy(
+                    f"all {lane.size} heavy-lane query workers stayed busy for {wait:g} s "
+                    "(the server's --queue-timeout); try again shortly",
+                    self.limits.timeout,
+                )
+            reply = await self._exchange(lane, worker, job, seconds)
+        finally:
+            self._slots.release(who)
+        if reply is None:
+            lane.stopped += 1
+            self.policy.remember(mark)
+            return Reply.text(503, time_limit_message(self.limits))
+        if reply.retire:
+            self.policy.remember(mark)
+        return reply
+
+    async def _exchange(self, lane: _Lane, worker: _Worker, job: Job, seconds: float) -> Reply | None:
+        """Send the job to the worker and await its reply for at most ``seconds``; None when the time ran
+        out. A worker that timed out, failed or must retire is replaced; any other goes back to idle."""
         try:
             try:
                 worker.conn.send(job)
             except OSError:  # the worker died while idle
-                self._replace(worker)
+                self._replace(lane, worker)
                 return Reply.text(503, "a query worker had stopped; it is being restarted: try again")
-            if not await worker.readable(self.limits.timeout):
-                self._replace(worker)
-                return Reply.text(503, time_limit_message(self.limits))
+            if not await worker.readable(seconds):
+                self._replace(lane, worker)
+                return None
             try:
                 reply: Reply = await asyncio.to_thread(worker.conn.recv)
             except (EOFError, OSError):
-                self._replace(worker)
-                return Reply.text(503, memory_limit_message(self.limits))
+                self._replace(lane, worker)
+                return Reply.text(503, memory_limit_message(self.limits), retire=True)
         except BaseException:
-            self._replace(worker)  # cancelled or failed mid-job: the worker's state is unknown
+            self._replace(lane, worker)  # cancelled or failed mid-job: the worker's state is unknown
             raise
         if reply.retire:
-            self._replace(worker)
+            self._replace(lane, worker)
         else:
-            self._idle.put_nowait(worker)
+            lane.put(worker)
         return reply
 
-    def status(self) -> dict[str, int]:
-        """How many workers there are, run and wait for work (for /status)."""
+    def _busy(self, message: str, retry_after: float) -> Reply:
+        reply = Reply.text(503, message)
+        reply.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+        return reply
+
+    def _checked(self, reply: Reply) -> Reply:
+        """The reply, unless its answer would take the spool folder over its bound (then a 503)."""
+        if reply.path is None:
+            return reply
+        spooled = self.spooled_bytes()
+        bound = SPOOLED_ANSWERS * self.limits.max_bytes
+        if spooled <= bound:
+            return reply
+        with contextlib.suppress(OSError):
+            os.unlink(reply.path)
+        return self._busy(
+            f"the server holds {spooled // 2**20} MB of answers that other clients have not read yet, its "
+            f"limit ({SPOOLED_ANSWERS} times --max-bytes); try again shortly",
+            self.limits.timeout,
+        )
+
+    def spooled_bytes(self) -> int:
+        """The bytes of the answers in the spool folder (written, not yet sent in full)."""
+        total = 0
+        if self.spool is not None:
+            with contextlib.suppress(OSError), os.scandir(self.spool) as entries:
+                for entry in entries:
+                    with contextlib.suppress(OSError):
+                        total += entry.stat().st_size
+        return total
+
+    def status(self) -> dict[str, Any]:
+        """The workers for /status: the heavy lane's size, running and idle workers (the ``--workers``),
+        both lanes in detail, the network guard of the workers, and the answers spooled."""
+        heavy = self._lanes.get(HEAVY)
         return {
             "size": self.size,
-            "running": len(self._workers),
-            "idle": self._idle.qsize() if self._idle is not None else 0,
+            "running": len(heavy.workers) if heavy else 0,
+            "idle": len(heavy.idle) if heavy else 0,
+            "lanes": {name: lane.status() for name, lane in self._lanes.items()},
+            "network_guard": self.isolation.guard if self.isolation else "none",
+            **self.policy.status(),
+            "spooled_bytes": self.spooled_bytes(),
         }
 
     async def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker and remove the spool folder."""
         self._closed = True
         for task in list(self._tasks):
             task.cancel()
-        for worker in list(self._workers):
+        workers = [w for lane in self._lanes.values() for w in lane.workers]
+        for worker in workers:
             worker.kill()
-        await asyncio.gather(*(asyncio.to_thread(w.reap) for w in list(self._workers)), return_exceptions=True)
-        self._workers.clear()
+        await asyncio.gather(*(asyncio.to_thread(w.reap) for w in workers), return_exceptions=True)
+        for lane in self._lanes.values():
+            lane.workers.clear()
+        if self.spool is not None:
+            import shutil
+
+            shutil.rmtree(self.spool, ignore_errors=True)

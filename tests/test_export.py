@@ -116,7 +116,7 @@ def test_serve_answers_the_context(tmp_path: Path) -> None:
     from kg.serve import ServeOptions, create_app
 
     app = create_app(ServeOptions(store=tmp_path), pool=object())  # type: ignore[arg-type]  # no query runs
-    response = TestClient(app).get("/context.jsonld")
+    response = TestClient(app, base_url="http://127.0.0.1").get("/context.jsonld")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/ld+json")
     assert response.content == resources.context_file().read_bytes()

@@ -32,7 +32,7 @@ def engine() -> OxigraphEngine:
 class SubstitutingEngine(OxigraphEngine):
     """Oxigraph with the parameters bound from outside only (substitutions), never written into the text."""
 
-    def query(self, text: str, bindings: dict[str, Node] | None = None) -> Result:
+    def query(self, text: str, bindings: dict[str, Node] | None = None, base_iri: str | None = None) -> Result:
         from unittest import mock
 
         from kg import engine

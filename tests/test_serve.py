@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
+from listeners import Listener
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
 from rdflib.plugins.sparql.results.tsvresults import TSVResultParser
@@ -319,11 +320,24 @@ def test_unacceptable_type_is_406(server: Server) -> None:
     answer = server.sparql(LABEL_QUERY, "image/png")
     assert answer.status_code == 406
     assert "application/sparql-results+json" in answer.text
-    answer = server.sparql("CONSTRUCT WHERE { ?s a kgo:Attack }", "text/csv")
+    answer = server.sparql("CONSTRUCT WHERE { ?s a kgo:Attack }", "image/png")
     assert answer.status_code == 406
     assert "text/turtle" in answer.text
     answer = server.get("/id/kerman-bombings", headers={"Accept": "image/png"}, follow_redirects=False)
     assert answer.status_code == 406
+
+
+def test_a_results_type_alone_gets_the_default_rdf_format(server: Server) -> None:
+    """A CONSTRUCT asked for with only result types is Turtle; a SELECT asked for with only RDF types, JSON."""
+    for accept in ("text/csv", "application/sparql-results+json"):
+        answer = server.sparql("CONSTRUCT WHERE { ?s a kgo:Attack }", accept)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/turtle")
+        assert len(Graph().parse(data=answer.text, format="turtle")) > 0
+    answer = server.sparql(LABEL_QUERY, "text/turtle")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/sparql-results+json")
+    assert answer.json()["results"]["bindings"]
 
 
 def test_get_post_form_and_query_body(server: Server) -> None:
@@ -585,38 +599,6 @@ def test_update_is_refused(server: Server) -> None:
     assert server.sparql("ASK { ?s ?p ?o }").json()["boolean"] is True
 
 
-class Listener:
-    """A loopback socket that records every connection made to it, for a bounded time."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = int(self.sock.getsockname()[1])
-        self.connections: list[object] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        deadline = time.monotonic() + 30
-        while not self.stop.is_set() and time.monotonic() < deadline:
-            try:
-                conn, address = self.sock.accept()
-            except OSError:
-                continue
-            self.connections.append(address)
-            conn.close()
-
-    def close(self, wait: float) -> list[object]:
-        time.sleep(wait)
-        self.stop.set()
-        self.thread.join(5)
-        self.sock.close()
-        return self.connections
-
-
 def test_service_makes_no_request(server: Server) -> None:
     listener = Listener()
     try:
@@ -753,7 +735,7 @@ def test_internal_errors_are_plain_500(monkeypatch: pytest.MonkeyPatch, tmp_path
     from kg.serve import ServeOptions, create_app
     from kg.workers import WorkerPool
 
-    async def explode(self: WorkerPool, job: object) -> object:
+    async def explode(self: WorkerPool, job: object, **_: object) -> object:
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(WorkerPool, "run", explode)
@@ -761,7 +743,7 @@ def test_internal_errors_are_plain_500(monkeypatch: pytest.MonkeyPatch, tmp_path
 
     async def ask() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             return await client.get("/sparql", params={"query": "ASK {}"})
 
     answer = asyncio.run(ask())
