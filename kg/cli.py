@@ -279,6 +279,31 @@ def _parser() -> argparse.ArgumentParser:
         help="query engine: oxigraph (default, fast) or rdflib (the reference; slow on joins)",
     )
     query_cmd.add_argument(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="run the query on this remote SPARQL endpoint (SPARQL 1.1 Protocol) instead of the build, e.g. "
+        "http://localhost:7878/query for Oxigraph server: the same rows, in the same formats. The text sent "
+        "declares the prefixes it uses and has its parameters written in as VALUES. The queries read the union "
+        "of all graphs: the store's default graph must be that union (oxigraph serve --union-default-graph; "
+        "'kg push --help' lists the other stores), or name the graphs with --default-graph",
+    )
+    query_cmd.add_argument(
+        "--default-graph",
+        action="append",
+        default=[],
+        metavar="IRI",
+        help="with --endpoint: a graph of the default graph, sent as default-graph-uri (repeatable; default: the "
+        "store's own default graph)",
+    )
+    query_cmd.add_argument(
+        "--user",
+        default=None,
+        metavar="NAME",
+        help="with --endpoint: the user to authenticate as (HTTP basic, or digest when the store asks for it), "
+        "with the password in $KG_STORE_PASSWORD; without it, $KG_STORE_TOKEN is sent as a bearer token when set",
+    )
+    query_cmd.add_argument(
         "--limit",
         type=int,
         default=None,
@@ -501,6 +526,7 @@ def _parser() -> argparse.ArgumentParser:
         "that checks it)",
     )
     _add_export(commands)
+    _add_push(commands)
     _add_review(commands)
     return parser
 
@@ -602,6 +628,69 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         help="write to FILE (atomically: a complete file or none) instead of standard output",
     )
     _add_build_option(export_cmd)
+
+
+def _add_push(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from kg.stores import stores_help
+
+    push_cmd = commands.add_parser(
+        "push",
+        help="load the build into a triple store over the SPARQL 1.1 Graph Store Protocol, and check its counts",
+        description=(
+            "Load the built dataset (the build folder's, see --build, or --data FILE) into a triple store that "
+            "speaks the SPARQL 1.1 Graph Store HTTP Protocol: each named graph, kgg:inferred included, is replaced "
+            "as a whole (PUT URL?graph=IRI with an N-Triples body), so pushing again never duplicates a triple. "
+            "Then the store's triples per graph are counted on its query endpoint and compared with the build's. "
+            "Credentials are never taken from the command line: --user NAME with the password in "
+            "$KG_STORE_PASSWORD (HTTP basic, or digest when the store asks for it), or a bearer token in "
+            "$KG_STORE_TOKEN. Exit status: 0 pushed and counted; 1 the store answered an error, its counts differ "
+            "from the build's, or the input has errors; 2 usage, unknown graph, the store unreachable or the "
+            "credentials missing or refused."
+        ),
+        epilog="Stores: " + stores_help() + " Then run the named queries there with 'kg query NAME --endpoint URL'.",
+    )
+    push_cmd.add_argument(
+        "--store",
+        required=True,
+        metavar="URL",
+        help="the store's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph server)",
+    )
+    push_cmd.add_argument(
+        "--graph",
+        "-g",
+        action="append",
+        default=[],
+        metavar="IRI",
+        help="push only this graph (repeatable): its IRI, kgg:NAME, registry, inferred, article/<stem> or an "
+        "article's stem (default: every graph)",
+    )
+    push_cmd.add_argument(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="the store's SPARQL query endpoint, for the count check (default: derived from --store, as listed "
+        "below; for any other URL each graph is read back over the Graph Store Protocol and counted)",
+    )
+    push_cmd.add_argument(
+        "--user",
+        default=None,
+        metavar="NAME",
+        help="the user to authenticate as, with the password in $KG_STORE_PASSWORD (default: none, or the bearer "
+        "token in $KG_STORE_TOKEN when set)",
+    )
+    push_cmd.add_argument(
+        "--check-only",
+        action="store_true",
+        help="push nothing: only compare the store's counts with the build's (exit status 1 when they differ)",
+    )
+    push_cmd.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="push this built dataset file (TriG, N-Quads...) instead of the build folder's dataset",
+    )
+    _add_build_option(push_cmd)
 
 
 def _add_report_options(command: argparse.ArgumentParser) -> None:
@@ -711,6 +800,8 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         return _serve(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "push":
+        return _push(args)
     if args.command == "docs":
         return _docs(args)
     if args.command == "publish":
@@ -874,6 +965,7 @@ def _query(args: argparse.Namespace) -> int:
     from kg.engine import QuerySyntaxError
     from kg.errors import BuildFailed, InputError
     from kg.querylib import QueryLibraryError
+    from kg.stores import StoreError
 
     params: dict[str, str] = {}
     for item in args.param:
@@ -915,6 +1007,9 @@ def _query(args: argparse.Namespace) -> int:
     except InputError as bad_input:
         print(f"error: {bad_input}", file=sys.stderr)
         return EXIT_USAGE
+    except StoreError as store_error:
+        print(f"kg query: {store_error}", file=sys.stderr)
+        return EXIT_USAGE if store_error.usage else EXIT_INPUT
     for note in prepared.notes:
         print(f"note: {note}", file=sys.stderr)
     if prepared.more:
@@ -929,6 +1024,14 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    if args.endpoint is not None:
+        from kg.remote import open_remote
+
+        if args.data is not None or args.engine != "oxigraph":
+            raise ValueError("--endpoint queries a remote store: leave out --data and --engine")
+        return open_remote(args.endpoint, args.user, args.union, args.default_graph)
+    if args.default_graph or args.user:
+        raise ValueError("--default-graph and --user go with --endpoint")
     if args.engine == "rdflib":
         from kg import load
         from kg.engine import RdflibEngine
@@ -1079,6 +1182,48 @@ def _export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         export.write_export(args.out, data)
+    return EXIT_OK
+
+
+def _push(args: argparse.Namespace) -> int:
+    from kg import push
+    from kg.errors import BuildFailed, InputError
+    from kg.stores import StoreError
+
+    names = [name.strip() for value in args.graph for name in value.split(",") if name.strip()]
+    try:
+        pushed = push.push(
+            args.store,
+            args.data,
+            args.build,
+            names,
+            args.user,
+            args.endpoint,
+            args.check_only,
+            progress=push.ProgressLine(sys.stderr),
+        )
+    except push.PushError as refused:
+        print(f"kg push: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as error:
+        print(f"kg push: {error}", file=sys.stderr)
+        return EXIT_USAGE if error.usage else EXIT_INPUT
+    except BuildFailed as failed:
+        _report_input_errors(failed.errors)
+        return EXIT_INPUT
+    except InputError as bad_input:
+        print(f"error: {bad_input}", file=sys.stderr)
+        return EXIT_INPUT
+    if pushed.shared_blank_nodes:
+        print(
+            f"kg push: note: {pushed.shared_blank_nodes} blank node(s) occur in more than one graph; the store holds "
+            "one node per graph (the Graph Store Protocol scopes blank nodes to one request)",
+            file=sys.stderr,
+        )
+    if pushed.mismatches:
+        print(f"kg push: {push.mismatch_message(pushed.mismatches, pushed.endpoint)}", file=sys.stderr)
+        return EXIT_INPUT
+    print(pushed.summary())
     return EXIT_OK
 
 
