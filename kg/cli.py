@@ -297,6 +297,14 @@ def _parser() -> argparse.ArgumentParser:
         "store's own default graph)",
     )
     query_cmd.add_argument(
+        "--named-graph",
+        action="append",
+        default=[],
+        metavar="IRI",
+        help="with --endpoint: a graph the query may read by name (GRAPH), sent as named-graph-uri (repeatable; "
+        "default: the store's named graphs, or none when --default-graph names the dataset)",
+    )
+    query_cmd.add_argument(
         "--user",
         default=None,
         metavar="NAME",
@@ -1029,9 +1037,9 @@ def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
         if args.data is not None or args.engine != "oxigraph":
             raise ValueError("--endpoint queries a remote store: leave out --data and --engine")
-        return open_remote(args.endpoint, args.user, args.union, args.default_graph)
-    if args.default_graph or args.user:
-        raise ValueError("--default-graph and --user go with --endpoint")
+        return open_remote(args.endpoint, args.user, args.union, args.default_graph, args.named_graph)
+    if args.default_graph or args.named_graph or args.user:
+        raise ValueError("--default-graph, --named-graph and --user go with --endpoint")
     if args.engine == "rdflib":
         from kg import load
         from kg.engine import RdflibEngine

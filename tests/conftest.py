@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+import stores
 from rdflib import Dataset
 
 from kg import resources
@@ -29,6 +32,22 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 #: The project's CI runs with shared/ beside the clone; a fork's CI (GitHub) has none and says so.
 SHARED = REPO.parent / "shared"
 SHARED_REQUIRED = IN_CI and os.environ.get("KG_SHARED_OPTIONAL", "").lower() not in {"1", "true", "yes"}
+
+
+Running = TypeVar("Running")
+
+
+def started(stack: ExitStack, server: AbstractContextManager[Running]) -> Running:
+    """A store server (``tests/stores.py``) started, to stop when the stack closes; a skip that says what to
+    install when its command is missing, but a failure in CI, which must run every store test."""
+    try:
+        return stack.enter_context(server)
+    except stores.StoreMissing as missing:
+        if IN_CI:
+            pytest.fail(f"CI must run the store tests: {missing}")
+        pytest.skip(str(missing))
+    except stores.StoreFailed as failed:
+        pytest.fail(str(failed))
 
 
 def shared_dir() -> Path:

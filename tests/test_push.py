@@ -17,15 +17,13 @@ import json
 import os
 import re
 import shlex
-import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
@@ -33,108 +31,49 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import IN_CI
+import stores
+from conftest import started
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg import iris, push
 from kg.cli import main
-from kg.engine import Result, normalise, open_engine
 from kg.querycheck import inspect_query
-from kg.querying import run
 from kg.querylib import library
 from kg.querytext import example_params
-from kg.remote import open_remote, self_contained
+from kg.remote import self_contained
 from kg.stores import Connection, Credentials, StoreError, query_endpoint
 
+Server = stores.OxigraphServer
 SECRET = "s3cret-Pa55word-never-printed"
 TOKEN = "tok-0123456789-never-printed"
 
 
-def oxigraph_command() -> str:
-    """The oxigraph command of this environment; a skip (a failure in CI) when it is missing."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    if found is None:
-        reason = "the oxigraph command is not installed (pip install '.[test]' installs it)"
-        if IN_CI:
-            pytest.fail(f"CI must run the store tests: {reason}")
-        pytest.skip(reason)
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """A running Oxigraph server: its Graph Store URL and its query and update endpoints."""
-
-    base: str
-
-    @property
-    def store(self) -> str:
-        return self.base + "/store"
-
-    @property
-    def query(self) -> str:
-        return self.base + "/query"
-
-    def clear(self) -> None:
-        httpx.post(self.base + "/update", data={"update": "CLEAR ALL"}, timeout=30).raise_for_status()
-
-    def counts(self) -> dict[str, int]:
-        """Triples per graph, asked directly (not through kg)."""
-        answer = httpx.post(
-            self.query,
-            data={"query": push.COUNT_QUERY},
-            headers={"Accept": "application/sparql-results+json"},
-            timeout=30,
-        )
-        answer.raise_for_status()
-        rows = answer.json()["results"]["bindings"]
-        return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
-
-
-def start_server(folder: Path, union: bool) -> Iterator[Server]:
-    command = oxigraph_command()
-    port = free_port()
-    args = [command, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        args + (["--union-default-graph"] if union else []), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+def counts(server: stores.OxigraphServer) -> dict[str, int]:
+    """Triples per graph, asked directly (not through kg)."""
+    answer = httpx.post(
+        server.query,
+        data={"query": push.COUNT_QUERY},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"oxigraph serve stopped at once: {output}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("oxigraph serve did not listen within 30 s")
-                time.sleep(0.05)
-        yield Server(f"http://127.0.0.1:{port}")
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    answer.raise_for_status()
+    rows = answer.json()["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Oxigraph server with its union default graph, as the README runs it."""
-    yield from start_server(tmp_path_factory.mktemp("oxigraph"), union=True)
+    with ExitStack() as stack:
+        yield started(stack, stores.oxigraph_server(tmp_path_factory.mktemp("oxigraph") / "db"))
 
 
 @pytest.fixture(scope="module")
 def plain_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Oxigraph server as it starts by default: its default graph is its own, empty."""
-    yield from start_server(tmp_path_factory.mktemp("oxigraph-plain"), union=False)
+    with ExitStack() as stack:
+        yield started(stack, stores.oxigraph_server(tmp_path_factory.mktemp("oxigraph-plain") / "db", union=False))
 
 
 def build_counts(build_dir: Path) -> dict[str, int]:
@@ -168,16 +107,16 @@ def test_push_loads_every_graph_and_a_second_push_replaces_rather_than_duplicate
     out = capsys.readouterr().out
     assert f"pushed {len(expected)} graph(s), {sum(expected.values()):,} triples" in out
     assert "counts match" in out
-    assert server.counts() == expected
+    assert counts(server) == expected
     # a triple added to a graph in the store is gone after the next push: each graph is replaced whole
     registry = iris.GRAPH_NS + "registry"
     extra = b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"
     httpx.post(
         server.store, params={"graph": registry}, content=extra, headers={"Content-Type": "application/n-triples"}
     ).raise_for_status()
-    assert server.counts()[registry] == expected[registry] + 1
+    assert counts(server)[registry] == expected[registry] + 1
     assert main(["push", "--store", server.store]) == 0
-    assert server.counts() == expected
+    assert counts(server) == expected
 
 
 def test_graph_option_pushes_only_the_graphs_named(
@@ -189,7 +128,7 @@ def test_graph_option_pushes_only_the_graphs_named(
     stem = article.rsplit("/", 1)[1]
     assert main(["push", "--store", server.store, "--graph", "registry", "--graph", stem]) == 0
     registry = iris.GRAPH_NS + "registry"
-    assert server.counts() == {registry: expected[registry], article: expected[article]}
+    assert counts(server) == {registry: expected[registry], article: expected[article]}
     assert "pushed 2 graph(s)" in capsys.readouterr().out
     assert main(["push", "--store", server.store, "--graph", "registri"]) == 2
     err = capsys.readouterr().err
@@ -241,7 +180,7 @@ def test_a_built_file_with_a_default_graph_and_shared_blank_nodes(
     assert main(["push", "--store", server.store, "--data", str(data)]) == 0
     captured = capsys.readouterr()
     assert "1 blank node(s) occur in more than one graph" in captured.err
-    assert server.counts() == {"https://example.org/g1": 2, "https://example.org/g2": 1, data.resolve().as_uri(): 1}
+    assert counts(server) == {"https://example.org/g1": 2, "https://example.org/g2": 1, data.resolve().as_uri(): 1}
 
 
 def test_a_bad_file_is_an_input_error_and_nothing_is_sent(
@@ -257,7 +196,7 @@ def test_a_bad_file_is_an_input_error_and_nothing_is_sent(
     assert main(["push", "--store", server.store, "--data", str(data)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: {data}:2: not valid nquads") and "Traceback" not in err
-    assert server.counts() == {}
+    assert counts(server) == {}
     assert main(["push", "--store", server.store, "--data", str(tmp_path / "missing.nq")]) == 1
     assert "no such file" in capsys.readouterr().err
 
@@ -389,7 +328,7 @@ def test_forbidden_and_missing_credentials_are_clear_errors() -> None:
 
 
 def test_unreachable_store_is_a_clear_error() -> None:
-    port = free_port()  # nothing listens there
+    port = stores.free_port()  # nothing listens there
     store = f"http://127.0.0.1:{port}/store"
     result = kg("push", "--store", store, "--user", "alice", env={"KG_STORE_PASSWORD": SECRET})
     assert result.returncode == 2
@@ -433,34 +372,6 @@ def test_credentials_never_show_their_secrets() -> None:
 
 
 # ------------------------------------------------------------------------ querying the store
-
-
-def comparable(result: Result) -> object:
-    if result.kind == "select":
-        return result.variables, Counter(tuple(normalise(v) for v in row) for row in result.rows)
-    return result.kind, result.boolean
-
-
-@pytest.mark.slow  # 10 s; test_kg_query_endpoint_prints_what_the_embedded_engine_prints runs one in the default run
-def test_every_named_query_gives_the_same_rows_on_the_store(server: Server, build_dir: Path) -> None:
-    server.clear()
-    assert main(["push", "--store", server.store]) == 0
-    embedded, _ = open_engine(None, build_dir)
-    remote = open_remote(server.query)
-    compared = []
-    for name, query in library().items():
-        params = example_params(query)
-        here, _ = run(embedded, name, params)
-        there, _ = run(remote, name, params)
-        assert here.kind == there.kind, name
-        if here.kind == "graph":
-            assert here.graph is not None and there.graph is not None
-            assert len(here.graph) > 0 and isomorphic(here.graph, there.graph), name
-        else:
-            assert comparable(here) == comparable(there), name
-        compared.append(name)
-    assert len(compared) == len(library()) > 0
-    assert sum(1 for name in compared if not name.startswith("checks/")) >= 15
 
 
 def test_kg_query_endpoint_prints_what_the_embedded_engine_prints(
