@@ -36,6 +36,17 @@ parent's). ``--server-args`` passes options to ``kg serve`` (for example
 ``"--fast-workers 0 --client-heavy 2"`` for a server without a fast lane).
 
 Usage: ``python bench/load.py --starvation [--seconds 30] [--heavy-clients 16] [--server-args "..."]``
+
+``--dossier`` measures the work of an attack's page on the server (issue 17): in this process, on the
+store of a build of the real corpus (built into a temporary folder, or ``--build DIR``) opened read-only
+as a query worker opens it (:class:`kg.workers.Executor`), it runs ``--requests`` times (after one
+unmeasured run) the dossier alone (:func:`kg.dossier.gather` and :func:`kg.dossierpage.dossier_section`),
+the whole page job of the attack (``/page/kerman-bombings``: the dossier and the table of triples), and,
+as the reference, the page job of an entity without a dossier (``/page/islamic-state``). It prints the
+median and the 95th percentile of the processor time (``time.process_time``: this process, all its
+threads) and of the wall-clock time of each, in milliseconds.
+
+Usage: ``python bench/load.py --dossier [--requests 50] [--build DIR]``
 """
 
 from __future__ import annotations
@@ -393,6 +404,48 @@ def starvation(args: argparse.Namespace) -> list[dict[str, object]]:
     return phases
 
 
+def dossier_timing(runs: int, build: Path | None) -> list[dict[str, object]]:
+    """The processor and wall-clock time of an attack's dossier and pages, in a worker's setting (see above)."""
+    from kg import dossier, dossierpage
+    from kg.cli import main as kg_main
+    from kg.workers import Executor, Limits, ResourceJob
+
+    if build is None:
+        build = Path(tempfile.mkdtemp(prefix="kg-dossier-")) / "build"
+        if kg_main(["build", "--out", str(build)]) != 0:
+            raise SystemExit("bench/load.py: the real corpus did not build")
+    executor = Executor(str(build / "store"), Limits(timeout=10.0, memory_mb=4096, max_rows=10000))
+    attack = "https://w3id.org/kerman-kg/id/kerman-bombings"
+    cases = {
+        "dossier alone (gather + render)": lambda: dossierpage.dossier_section(dossier.gather(executor.engine, attack)),
+        "attack page job (dossier + triples)": lambda: executor.resource(ResourceJob(attack, "page")),
+        "reference: page job without a dossier (islamic-state)": lambda: executor.resource(
+            ResourceJob("https://w3id.org/kerman-kg/id/islamic-state", "page")
+        ),
+    }
+    results: list[dict[str, object]] = []
+    for label, work in cases.items():
+        work()  # unmeasured: labels cached, the store's pages read
+        cpu: list[float] = []
+        wall: list[float] = []
+        for _ in range(runs):
+            started_cpu, started_wall = time.process_time(), time.perf_counter()
+            work()
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started_wall) * 1000)
+        results.append(
+            {
+                "case": label,
+                "runs": runs,
+                "cpu_p50_ms": round(statistics.median(cpu), 1),
+                "cpu_p95_ms": round(percentile(cpu, 95), 1),
+                "wall_p50_ms": round(statistics.median(wall), 1),
+                "wall_p95_ms": round(percentile(wall, 95), 1),
+            }
+        )
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", action="append", default=[], metavar="LABEL=FILE", help="a built dataset file")
@@ -409,7 +462,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="--starvation: seconds per phase (default: 30)")
     parser.add_argument("--heavy-clients", type=int, default=16, help="--starvation: heavy clients (default: 16)")
     parser.add_argument("--server-args", default="", help="--starvation: more options for kg serve, in one string")
+    parser.add_argument("--dossier", action="store_true", help="time an attack's dossier instead (see above)")
+    parser.add_argument("--build", type=Path, default=None, help="--dossier: a build folder (default: build one)")
     args = parser.parse_args()
+    if args.dossier:
+        os.environ.setdefault("KG_CACHE_DIR", tempfile.mkdtemp(prefix="kg-load-"))
+        timings = dossier_timing(args.requests, args.build)
+        header = ("case", "runs", "cpu_p50_ms", "cpu_p95_ms", "wall_p50_ms", "wall_p95_ms")
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in timings:
+            print("| " + " | ".join(str(row[h]) for h in header) + " |")
+        if args.json:
+            args.json.write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+        return
     if args.starvation:
         os.environ.setdefault("KG_CACHE_DIR", tempfile.mkdtemp(prefix="kg-load-"))
         phases = starvation(args)

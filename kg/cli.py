@@ -288,29 +288,7 @@ def _parser() -> argparse.ArgumentParser:
         "of all graphs: the store's default graph must be that union (oxigraph serve --union-default-graph; "
         "'kg push --help' lists the other stores), or name the graphs with --default-graph",
     )
-    query_cmd.add_argument(
-        "--default-graph",
-        action="append",
-        default=[],
-        metavar="IRI",
-        help="with --endpoint: a graph of the default graph, sent as default-graph-uri (repeatable; default: the "
-        "store's own default graph)",
-    )
-    query_cmd.add_argument(
-        "--named-graph",
-        action="append",
-        default=[],
-        metavar="IRI",
-        help="with --endpoint: a graph the query may read by name (GRAPH), sent as named-graph-uri (repeatable; "
-        "default: the store's named graphs, or none when --default-graph names the dataset)",
-    )
-    query_cmd.add_argument(
-        "--user",
-        default=None,
-        metavar="NAME",
-        help="with --endpoint: the user to authenticate as (HTTP basic, or digest when the store asks for it), "
-        "with the password in $KG_STORE_PASSWORD; without it, $KG_STORE_TOKEN is sent as a bearer token when set",
-    )
+    _add_store_options(query_cmd)
     query_cmd.add_argument(
         "--limit",
         type=int,
@@ -403,7 +381,10 @@ def _parser() -> argparse.ArgumentParser:
             "documents for every IRI the graph mints (/id/..., /graph/..., /ontology answer 303 See Other). "
             "The endpoint is read-only and makes no outbound requests; every query runs in a worker process "
             "that is stopped at the time limit, with its memory capped and its answer's size bounded. "
-            "Binds 127.0.0.1 unless --host says otherwise."
+            "With --endpoint URL it serves the same in front of a remote SPARQL store instead (after kg push): "
+            "every query is parsed and checked strictly before it is forwarded. "
+            "Binds 127.0.0.1 unless --host says otherwise. Exit status: 2 for a usage error, a build that cannot "
+            "be read, or a store that cannot be reached at start."
         ),
     )
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -533,10 +514,56 @@ def _parser() -> argparse.ArgumentParser:
         "loopback address, that address and this machine's host name. '*' answers any Host (behind a proxy "
         "that checks it)",
     )
+    serve_cmd.add_argument(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="serve in front of this remote SPARQL endpoint (SPARQL 1.1 Protocol) instead of the build, e.g. "
+        "http://localhost:7878/query for Oxigraph server: the same pages and answers. Every query is parsed "
+        "before it is forwarded; SERVICE, updates and a store's own syntax are refused. The queries read the "
+        "union of all graphs: the store's default graph must be that union (oxigraph serve --union-default-graph; "
+        "'kg push --help' lists the other stores), or name the graphs with --default-graph. Not with --data or "
+        "--build",
+    )
+    _add_store_options(serve_cmd)
+    serve_cmd.add_argument(
+        "--union",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --endpoint: the store's default graph is the union of all graphs (the default); --no-union "
+        "takes it as it is, and the linked-data pages read it besides the named graphs",
+    )
     _add_export(commands)
     _add_push(commands)
     _add_review(commands)
     return parser
+
+
+def _add_store_options(command: argparse.ArgumentParser) -> None:
+    """The options of a command that can work on a remote store (``--endpoint``): its dataset and credentials."""
+    command.add_argument(
+        "--default-graph",
+        action="append",
+        default=[],
+        metavar="IRI",
+        help="with --endpoint: a graph of the default graph, sent as default-graph-uri (repeatable; default: the "
+        "store's own default graph)",
+    )
+    command.add_argument(
+        "--named-graph",
+        action="append",
+        default=[],
+        metavar="IRI",
+        help="with --endpoint: a graph the query may read by name (GRAPH), sent as named-graph-uri (repeatable; "
+        "default: the store's named graphs, or none when --default-graph names the dataset)",
+    )
+    command.add_argument(
+        "--user",
+        default=None,
+        metavar="NAME",
+        help="with --endpoint: the user to authenticate as (HTTP basic, or digest when the store asks for it), "
+        "with the password in $KG_STORE_PASSWORD; without it, $KG_STORE_TOKEN is sent as a bearer token when set",
+    )
 
 
 def _add_review(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -1123,6 +1150,25 @@ def _publish(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from kg.serve import ServeOptions, main
 
+    if args.endpoint is not None:
+        given = [option for option, value in (("--data", args.data), ("--build", args.build)) if value is not None]
+        if given:
+            print(
+                f"kg serve: --endpoint serves a remote store: leave out {' and '.join(given)} (they name a local "
+                "build)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        from kg.stores import StoreError, checked_url
+
+        try:
+            checked_url(args.endpoint, "--endpoint")
+        except StoreError as error:
+            print(f"kg serve: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    elif args.default_graph or args.named_graph or args.user or not args.union:
+        print("kg serve: --default-graph, --named-graph, --user and --no-union go with --endpoint", file=sys.stderr)
+        return EXIT_USAGE
     options = ServeOptions(
         host=args.host,
         port=args.port,
@@ -1143,6 +1189,11 @@ def _serve(args: argparse.Namespace) -> int:
         request_timeout=args.request_timeout,
         write_timeout=args.write_timeout,
         max_connections=args.max_connections,
+        endpoint=args.endpoint,
+        user=args.user,
+        union=args.union,
+        default_graphs=tuple(args.default_graph),
+        named_graphs=tuple(args.named_graph),
     )
     return main(options)
 

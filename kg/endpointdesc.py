@@ -8,7 +8,9 @@ Clients discover an endpoint in two standard ways, and ``kg serve`` answers both
   URL, the query language (SPARQL 1.1 Query only: no update), the result
   formats it writes, the feature ``sd:UnionDefaultGraph`` (without a dataset
   in the request or the query, the default graph is the union of all graphs)
-  and a link to the VoID description, where the dataset is described.
+  and a link to the VoID description, where the dataset is described. In front
+  of a remote store (``kg serve --endpoint``) there is no VoID description to
+  link, and the union is claimed unless ``--no-union`` was given.
 - ``GET /.well-known/void`` gives the ``void.ttl`` the build wrote beside the
   store (:func:`endpoint_void`), with ``void:sparqlEndpoint`` pointing at this
   server rather than the project's published address, and the download links
@@ -47,8 +49,13 @@ DUMPS = ("kerman-kg.nq", "kerman-kg.trig")
 VOID_PATH = "/.well-known/void"
 
 
-def service_description(endpoint: str, base: str) -> Graph:
-    """The Service Description of the endpoint at ``endpoint`` (its URL), whose server's root is ``base``."""
+def service_description(endpoint: str, base: str, union: bool = True, void: bool = True) -> Graph:
+    """The Service Description of the endpoint at ``endpoint`` (its URL), whose server's root is ``base``.
+
+    ``union`` claims ``sd:UnionDefaultGraph``; ``void`` links the VoID description (a server in front of a
+    remote store, ``kg serve --endpoint``, has none, and its default graph is the union only as the store
+    is set up).
+    """
     graph = Graph()
     namespaces.bind(graph)
     graph.bind("sd", SD)
@@ -57,14 +64,16 @@ def service_description(endpoint: str, base: str) -> Graph:
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if union:
+        graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for name in RESULT_FORMATS:
         graph.add((service, SD.resultFormat, FORMATS[name]))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, DCTERMS.title, Literal("kerman-kg: what news reporting says about the 2024 Kerman bombings")))
-    graph.add((dataset, DCTERMS.source, URIRef(base.rstrip("/") + VOID_PATH)))
+    if void:
+        graph.add((dataset, DCTERMS.source, URIRef(base.rstrip("/") + VOID_PATH)))
     graph.add((dataset, SD.defaultGraph, BNode("default-graph")))
     graph.add((BNode("default-graph"), RDF.type, SD.Graph))
     return graph

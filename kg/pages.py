@@ -36,6 +36,7 @@ from kg import iris
 
 if TYPE_CHECKING:
     from kg.querylib import NamedQuery
+    from kg.resultspage import ArticleName
 
 BASE = iris.BASE
 ONTOLOGY = str(iris.ONTOLOGY)
@@ -376,8 +377,12 @@ def results_page(
     rows: Sequence[Sequence[Term | None]],
     notes: Sequence[str] = (),
     boolean: bool | None = None,
+    articles: Mapping[str, ArticleName] | None = None,
 ) -> str:
-    """A query's answer as an HTML table (or its true/false)."""
+    """A query's answer for people: a table (:func:`kg.resultspage.results_table`, with the articles of
+    ``articles`` named by title and outlet) or its true/false."""
+    from kg.resultspage import results_table
+
     parts = [f"<h1>{esc(title)}</h1>"]
     if question:
         parts.append(f'<p class="question">{esc(question)}</p>')
@@ -386,7 +391,7 @@ def results_page(
         parts.append(f'<p class="boolean">{"true" if boolean else "false"}</p>')
     else:
         parts.append(f'<p class="count">{len(rows)} row{"" if len(rows) == 1 else "s"}</p>')
-        parts.append(_table(variables, ([term_html(t) for t in row] for row in rows), "results"))
+        parts.append(results_table(variables, rows, articles or {}))
     return document(title, "\n".join(parts))
 
 
@@ -402,8 +407,12 @@ def _statements(statements: Sequence[Statement], other_heading: str, incoming: b
     return _table(headers, rows, "statements")
 
 
-def resource_page(view: ResourceView) -> str:
-    """The page of one resource: label, types, aliases, quotes, article text and statements."""
+def resource_page(view: ResourceView, above: str = "") -> str:
+    """The page of one resource: label, types, aliases, quotes, article text and statements.
+
+    ``above`` is HTML (escaped by its maker) shown under the heading, above the rest: an attack's dossier
+    (:mod:`kg.dossierpage`).
+    """
     title = view.label or short(view.iri)
     parts = [f"<h1>{esc(title)}</h1>", f'<p class="iri"><code>{esc(view.iri)}</code></p>']
     if view.types:
@@ -416,6 +425,8 @@ def resource_page(view: ResourceView) -> str:
         for fmt, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdfxml", "RDF/XML"))
     )
     parts.append(f'<p class="formats">Data: {formats}</p>')
+    if above:
+        parts.append(above)
     if view.sources or view.quotes:
         parts.append("<section>\n<h2>From the reporting</h2>")
         if view.sources:

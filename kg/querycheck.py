@@ -27,8 +27,17 @@ groups, lists and brackets.
   "service" anywhere, comments and strings included: a parser gap can then
   refuse a harmless query, never let a SERVICE through.
 
+With ``strict`` (``kg serve --endpoint``, whose workers forward queries to a
+remote store and so cannot be cut off from the network) it refuses more, on the
+parse tree alone: a query rdflib's parser cannot read (so a store's own syntax,
+such as Virtuoso's ``DEFINE input:grab-all "yes"`` pragmas that make it fetch
+URLs, never reaches the store), and a call of any function that is not one of
+SPARQL's built-ins or an XSD cast (a store's extension functions, Virtuoso's
+``bif:`` ones among them).
+
 This is the first guard, not the only one: the query workers of ``kg serve``
-cannot open a network connection at all (:mod:`kg.sandbox`).
+cannot open a network connection at all (:mod:`kg.sandbox`), except in front of
+a remote store, where this check is the guard.
 """
 
 from __future__ import annotations
@@ -43,6 +52,12 @@ MAX_DEPTH = 64
 
 READ_ONLY = "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP...) is not accepted"
 NO_SERVICE = "SERVICE is not allowed: kerman-kg makes no requests to other endpoints (federated queries are disabled)"
+NOT_STANDARD = (
+    "this endpoint forwards only standard SPARQL 1.1 queries that it can parse to the store behind it, and "
+    "cannot parse this one"
+)
+#: the functions a strict check lets through besides SPARQL's built-ins: the XSD casts
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _TOKEN = re.compile(
@@ -148,14 +163,22 @@ def unescaped(text: str) -> str:
 
 def _parse_tree(text: str) -> Any | None:
     """rdflib's parse tree of a query, or None when its parser cannot read it."""
+    return _parsed(text)[0]
+
+
+def _parsed(text: str) -> tuple[Any | None, str]:
+    """rdflib's parse tree of a query, or None and why its parser cannot read it (line and column)."""
+    from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        return parseQuery(text)
+        return parseQuery(text), ""
     except RecursionError:
-        return None
-    except Exception:  # pyparsing's ParseException and whatever a grammar gap raises
-        return None
+        return None, "it is nested too deeply for the parser"
+    except ParseBaseException as exc:
+        return None, f"at line {exc.lineno}, column {exc.column}: {exc.msg}"
+    except Exception:  # whatever a grammar gap raises
+        return None, "the parser failed on it"
 
 
 def _node_names(node: Any) -> Iterator[str]:
@@ -183,11 +206,49 @@ def uses_service(text: str) -> bool:
     return any(name == "ServiceGraphPattern" for name in _node_names(tree))
 
 
-def check_query(text: str, parse: bool = True) -> QueryShape:
+def _extension_functions(tree: Any) -> list[str]:
+    """The functions an rdflib parse tree calls that are not XSD casts, as written (SPARQL's built-ins are
+    nodes of their own, not calls). A prefixed name is read with the query's PREFIX declarations and the
+    project's pre-bound prefixes; one that neither declares counts as an extension."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    from kg.namespaces import PREFIXES
+
+    declared = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    calls: list[Any] = []
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "PrefixDecl":
+                declared[str(item.get("prefix") or "")] = str(item.get("iri"))
+            elif item.name == "Function":
+                calls.append(item.get("iri"))
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    refused = []
+    for iri in calls:
+        if isinstance(iri, CompValue) and iri.name == "pname":
+            prefix, local = str(iri.get("prefix") or ""), str(iri.get("localname") or "")
+            full, shown = declared.get(prefix, "") + local if prefix in declared else "", f"{prefix}:{local}"
+        else:
+            full = shown = str(iri)
+            shown = f"<{shown}>"
+        if not full.startswith(XSD):
+            refused.append(shown)
+    return refused
+
+
+def check_query(text: str, parse: bool = True, strict: bool = False) -> QueryShape:
     """The shape of a query that may run; QueryRefused for an update, SERVICE or too deep a nesting.
 
     With ``parse`` False only the tokens are read (fast enough for the server's event loop); the
-    query workers and ``kg query`` parse as well.
+    query workers and ``kg query`` parse as well. With ``strict`` (a query forwarded to a remote store)
+    the query must also parse with rdflib's SPARQL 1.1 parser and call no function but SPARQL's built-ins
+    and the XSD casts (400 otherwise); ``parse`` is then implied.
     """
     shape = inspect_query(text)
     if shape.update:
@@ -197,13 +258,31 @@ def check_query(text: str, parse: bool = True) -> QueryShape:
             400,
             f"the query nests groups, lists or brackets {shape.depth} deep; at most {MAX_DEPTH} levels are accepted",
         )
-    if shape.service or (parse and uses_service(text)):
+    if shape.service:
+        raise QueryRefused(400, NO_SERVICE)
+    if strict:
+        if shape.kind is None:  # DEFINE, SPARQL, a store's own keyword before the query form
+            raise QueryRefused(400, f"{NOT_STANDARD} (it does not start with a prologue and a query form)")
+        tree, why = _parsed(text)
+        if tree is None:
+            raise QueryRefused(400, f"{NOT_STANDARD} ({why})")
+        if any(name == "ServiceGraphPattern" for name in _node_names(tree)):
+            raise QueryRefused(400, NO_SERVICE)
+        extensions = _extension_functions(tree)
+        if extensions:
+            raise QueryRefused(
+                400,
+                f"this endpoint forwards queries to the store behind it without extension functions: "
+                f"{', '.join(sorted(set(extensions)))} is not one of SPARQL 1.1's functions or an XSD cast",
+            )
+    elif parse and uses_service(text):
         raise QueryRefused(400, NO_SERVICE)
     return shape
 
 
 __all__ = [
     "MAX_DEPTH",
+    "NOT_STANDARD",
     "NO_SERVICE",
     "READ_ONLY",
     "QueryRefused",

@@ -2,10 +2,12 @@
 
 The server (Starlette on uvicorn) answers over the Oxigraph store that ``kg
 query`` uses: the store of the build folder (:mod:`kg.buildfolder`), with its
-inferences, or of a built file given with ``--data`` (see :func:`kg.engine.store_path`). This
-module is the HTTP layer: it reads requests, checks queries, negotiates
-formats and hands every piece of work to the query workers of
-:mod:`kg.workers`; the HTML comes from :mod:`kg.pages`.
+inferences, or of a built file given with ``--data`` (see :func:`kg.engine.store_path`);
+or, with ``--endpoint URL``, in front of a remote SPARQL store that holds the
+build (``kg push``), which the workers query over the SPARQL 1.1 Protocol
+(:mod:`kg.remotestore`). This module is the HTTP layer: it reads requests,
+checks queries, negotiates formats and hands every piece of work to the query
+workers of :mod:`kg.workers`; the HTML comes from :mod:`kg.pages`.
 
 URL scheme
 ----------
@@ -85,10 +87,15 @@ URL scheme
 ``/.well-known/void`` and ``/dumps/NAME``
     The build's VoID description, pointing at this server's endpoint, and the
     dumps it links to (:mod:`kg.endpointdesc`); a server of a ``--data`` file has none.
+    A server in front of a remote store has neither: both answer 404 with a
+    sentence saying that it fronts a remote store, and its Service Description
+    links no VoID description (nor claims ``sd:UnionDefaultGraph`` with
+    ``--no-union``).
 ``/status``
-    The query workers (how many run, how many are idle, per lane), the
-    workers' network guard (``netns``, ``seccomp`` or ``none``), the answers
-    waiting in the spool, and the limits, as JSON.
+    The store (``local``, or ``remote`` with its endpoint and the guard in
+    effect), the query workers (how many run, how many are idle, per lane),
+    the workers' network guard (``netns``, ``seccomp``, ``remote`` or
+    ``none``), the answers waiting in the spool, and the limits, as JSON.
 
 Safety
 ------
@@ -172,6 +179,35 @@ The server is safe to leave running on a workstation:
   no CORS headers unless ``--cors ORIGIN`` is given, and its HTML pages carry
   a Content-Security-Policy that allows only the server's own stylesheets,
   scripts and requests (no inline script or style).
+- In front of a remote store (``--endpoint``) the guard is different, and
+  ``/status`` (``network_guard``: ``remote``, and ``store.guard``) and the
+  start-up message say so. The workers must reach the store, so they get no
+  network namespace and no seccomp filter. Instead every query of a client is
+  checked strictly in the worker before it is forwarded
+  (:func:`kg.querycheck.check_query` with ``strict``): a query that rdflib's
+  SPARQL 1.1 parser cannot read is refused with 400 (the endpoint forwards
+  only standard SPARQL 1.1 it can parse), which keeps a store's own syntax
+  out, such as Virtuoso's ``DEFINE input:grab-...`` and ``get:soft`` pragmas
+  that make it fetch URLs; so is ``SERVICE`` anywhere in the parse tree
+  (400), a call of any function but SPARQL's built-ins and the XSD casts
+  (400: a store's extension functions, Virtuoso's ``bif:`` among them), an
+  update (403) and too deep a nesting (400). Of a client's request only the
+  query, ``default-graph-uri`` and ``named-graph-uri`` reach the store; no
+  other field (a store's own request options) is passed on. The workers
+  send requests to the store's endpoint and to nothing else: that is what
+  their code does, not something the system enforces. FROM, FROM NAMED and GRAPH IRIs are
+  forwarded as written, so a store set up to fetch them (Virtuoso's sponger,
+  when enabled for its endpoint) would: leave that off. The limits hold as
+  over a build: each request to the store gives up after the worker's time
+  budget (its lane's, plus a second; the server stops the worker at the
+  budget anyway), and rows, bytes and memory are bounded in the worker; a
+  query stopped at the time limit may still run in the store until the
+  store's own limits stop it. The store is asked an ASK before the server
+  listens (unreachable, or refusing the credentials: exit status 2); a store
+  that fails during a request is a 502 with one line. The credentials
+  (``--user`` with ``$KG_STORE_PASSWORD``, or ``$KG_STORE_TOKEN``) reach the
+  store and nothing else: every message is scrubbed of them
+  (:class:`kg.stores.Connection`).
 """
 
 from __future__ import annotations
@@ -189,6 +225,7 @@ from urllib.parse import parse_qsl, urlencode
 from kg import pages
 from kg.lanes import LaneSettings
 from kg.querycheck import READ_ONLY, QueryRefused, check_query, inspect_query
+from kg.remotestore import RemoteTarget
 from kg.workers import (
     GRAPH_FORMATS,
     HTML_FORMAT,
@@ -232,6 +269,11 @@ PAGING = ("limit", "offset")
 #: the query-string fields that choose an answer's format (``output`` is the name other endpoints use)
 FORMAT_FIELDS = ("format", "output")
 DEFAULT_LIMIT = 1000
+#: what /.well-known/void and /dumps/ answer in front of a remote store
+REMOTE_HAS_NO_FILES = (
+    "this server fronts a remote SPARQL store (kg serve --endpoint); the VoID description and the dumps are "
+    "files of a local build, which it does not have"
+)
 
 
 # ------------------------------------------------------------------- negotiation
@@ -404,6 +446,21 @@ class ServeOptions:
     write_timeout: float = 30.0
     #: connections served at once (503 beyond; closed at once beyond twice as many)
     max_connections: int = 100
+    #: the remote store's query endpoint to front instead of a local build (``--endpoint``), the user to
+    #: authenticate as, whether its default graph is taken as the union of all graphs, and graphs to name
+    #: as the default graph instead (see kg.remotestore)
+    endpoint: str | None = None
+    user: str | None = None
+    union: bool = True
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    @property
+    def remote(self) -> RemoteTarget | None:
+        """The remote store this server fronts, None for a local build."""
+        if self.endpoint is None:
+            return None
+        return RemoteTarget(self.endpoint, self.user, self.union, self.default_graphs, self.named_graphs)
 
     @property
     def limits(self) -> Limits:
@@ -550,9 +607,11 @@ class App:
         self.options = options
         self.pool = pool
         self.library: dict[str, NamedQuery] = library()
-        #: the build's void.ttl (beside its store), None when serving a file
+        #: the build's void.ttl (beside its store), None when serving a file or a remote store
         self.void_file: Path | None = (
-            options.store.parent / "void.ttl" if options.store is not None and options.data is None else None
+            options.store.parent / "void.ttl"
+            if options.store is not None and options.data is None and options.remote is None
+            else None
         )
         self._void_cache: dict[tuple[str, str], bytes] = {}
 
@@ -570,17 +629,32 @@ class App:
     async def status(self, request: Request) -> Response:
         """The workers and limits, as JSON: for health checks (and tests that wait for idle workers).
 
-        ``workers`` gives the heavy lane's ``size``, ``running`` and ``idle`` workers (the ``--workers``),
-        ``lanes`` both lanes in detail, ``network_guard`` how the workers are cut off from the network
-        (``netns``, ``seccomp`` or ``none``; see kg.sandbox) and ``spooled_bytes`` the large answers waiting
-        to be read.
+        ``store`` says whether the server answers over a local build or in front of a remote store (its
+        endpoint, without user information, and the guard in effect there); ``workers`` gives the heavy
+        lane's ``size``, ``running`` and ``idle`` workers (the ``--workers``), ``lanes`` both lanes in
+        detail, ``network_guard`` how the workers are cut off from the network (``netns``, ``seccomp`` or
+        ``none``; see kg.sandbox), or ``remote`` when they must reach a remote store and every query is
+        checked strictly instead, and ``spooled_bytes`` the large answers waiting to be read.
         """
         from starlette.responses import JSONResponse
 
         limits = self.options.limits
         options = self.options
+        remote = options.remote
+        store: dict[str, Any] = {"kind": "local"}
+        if remote is not None:
+            from kg.remotestore import GUARD_DETAIL
+
+            store = {
+                "kind": "remote",
+                "endpoint": remote.shown,
+                "union": remote.union,
+                "default_graphs": list(remote.default_graphs),
+                "guard": GUARD_DETAIL,
+            }
         return JSONResponse(
             {
+                "store": store,
                 "workers": self.pool.status(),
                 "limits": {
                     "timeout": limits.timeout,
@@ -661,7 +735,13 @@ class App:
         chosen = choose(request.headers.get("accept"), GRAPH_FORMATS)
         if chosen is None:
             return None
-        graph = service_description(_endpoint(request), str(request.base_url))
+        remote = self.options.remote
+        graph = service_description(
+            _endpoint(request),
+            str(request.base_url),
+            union=remote is None or remote.union,
+            void=remote is None,
+        )
         return _response(Reply(200, chosen.media_type, _graph_bytes(graph, chosen)), vary=True)
 
     async def void(self, request: Request) -> Response:
@@ -672,6 +752,8 @@ class App:
         if chosen is None:
             offered = ", ".join(f.media_type for f in GRAPH_FORMATS)
             return _text(406, f"not acceptable: {request.headers.get('accept')}; available: {offered}")
+        if self.options.remote is not None:
+            return _text(404, f"not found: {REMOTE_HAS_NO_FILES}")
         if self.void_file is None or not self.void_file.is_file():
             return _text(404, "not found: this server serves a file (--data), which has no VoID description")
         key = (str(request.base_url), chosen.name)
@@ -687,6 +769,8 @@ class App:
         from kg.endpointdesc import DUMPS
 
         name = request.path_params["name"]
+        if self.options.remote is not None:
+            return _text(404, f"not found: {REMOTE_HAS_NO_FILES}")
         folder = self.void_file.parent if self.void_file is not None else None
         if name not in DUMPS or folder is None or not (folder / name).is_file():
             return _text(404, f"not found: the dumps are {', '.join('/dumps/' + d for d in DUMPS)} (of a build folder)")
@@ -816,8 +900,13 @@ class App:
         )
 
     async def page(self, request: Request) -> Response:
+        from kg.dossierpage import EXPORTS
+
         iri = pages.iri_of_document(request.path_params["path"])
-        return _response(await self.pool.run(ResourceJob(iri, "page"), client=_client(request)))
+        view = request.query_params.get("view") or "page"  # an attack's dossier downloads: ?view=dossier.svg
+        if view != "page" and view not in EXPORTS:
+            return _text(404, f"not found: a page's views are {', '.join('?view=' + v for v in EXPORTS)}")
+        return _response(await self.pool.run(ResourceJob(iri, view), client=_client(request)))
 
     async def data(self, request: Request) -> Response:
         path = request.path_params["path"]
@@ -839,10 +928,10 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    if options.store is None:
-        raise ValueError("ServeOptions.store must name the store's folder")
+    if options.store is None and options.remote is None:
+        raise ValueError("ServeOptions.store must name the store's folder, or endpoint a remote store")
     if pool is None:
-        pool = WorkerPool(options.store, options.limits, options.workers, lanes=options.lanes)
+        pool = _pool(options)
     app = App(options, pool)
 
     @contextlib.asynccontextmanager
@@ -904,6 +993,13 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
 # ---------------------------------------------------------------------- running
 
 
+def _pool(options: ServeOptions) -> WorkerPool:
+    """The query workers of the options: over the local store, or in front of the remote one."""
+    return WorkerPool(
+        options.store or Path(), options.limits, options.workers, lanes=options.lanes, remote=options.remote
+    )
+
+
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -942,8 +1038,12 @@ def run(options: ServeOptions) -> int:
         f"with a budget of {options.fast_budget:g} s; Ctrl+C stops)"
     )
 
-    assert options.store is not None
-    pool = WorkerPool(options.store, options.limits, options.workers, lanes=options.lanes)
+    remote = options.remote
+    if remote is not None:
+        from kg.remotestore import GUARD_DETAIL
+
+        announcement += f"\nkg serve: in front of the SPARQL store at {remote.shown}; guard: {GUARD_DETAIL}"
+    pool = _pool(options)
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -982,9 +1082,23 @@ def run(options: ServeOptions) -> int:
 
 
 def main(options: ServeOptions) -> int:
-    """``kg serve``: build or open the store, then serve it."""
+    """``kg serve``: build or open the store (or ask the remote store whether it answers), then serve it."""
     from kg.engine import store_path
     from kg.errors import BuildFailed, InputError
+
+    remote = options.remote
+    if remote is not None:
+        from kg.remotestore import probe
+        from kg.stores import StoreError
+
+        try:
+            warnings = probe(remote)
+        except StoreError as error:
+            print(f"kg serve: {error}", file=sys.stderr)
+            return 2
+        for warning in warnings:
+            print(f"kg serve: warning: {warning}", file=sys.stderr)
+        return run(options)
 
     if options.data is not None and not options.data.is_file():
         print(f"kg serve: no such file: {options.data}", file=sys.stderr)

@@ -311,6 +311,13 @@ class Connection:
             follow_redirects=False,
         )
 
+    def set_answer_timeout(self, seconds: float) -> None:
+        """Wait at most this many seconds for each later answer (connecting: at most :data:`CONNECT_TIMEOUT`)."""
+        import httpx
+
+        self.answer_timeout = seconds
+        self._client.timeout = httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds))
+
     def __enter__(self) -> Connection:
         return self
 

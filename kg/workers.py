@@ -50,6 +50,16 @@ times ``--max-bytes`` of answers not yet read (a new large answer beyond that
 is a 503), plus those being written. No traceback crosses the pipe: an
 unexpected error is logged on the server's standard error and answered with a
 plain 500.
+
+In front of a remote store (``kg serve --endpoint``, :class:`WorkerSettings`'s
+``remote``) a worker opens a :class:`kg.remotestore.RemoteStore` instead of the
+Oxigraph store: the same calls, answered over the SPARQL 1.1 Protocol, so the
+same :class:`Executor` serves both. Such a worker must reach the store, so it
+is not cut off from the network; instead every query of a client is checked
+strictly before it is forwarded (:func:`kg.querycheck.check_query` with
+``strict``: parsed by rdflib, no SERVICE, no extension), each request to the
+store may take the worker's time budget (its lane's), and a store that fails
+is answered with 502 and one line.
 """
 
 from __future__ import annotations
@@ -81,6 +91,7 @@ if TYPE_CHECKING:
 
     from kg import pages
     from kg.querying import Page
+    from kg.remotestore import RemoteTarget
 
 log = logging.getLogger("kg.serve")
 
@@ -208,7 +219,7 @@ class ResourceJob:
     """Whether a minted IRI exists, its HTML page, or its RDF document in a format."""
 
     iri: str
-    view: str  # "exists" | "page" | "data"
+    view: str  # "exists" | "page" | "data" | a download of kg.dossierpage.EXPORTS
     format: AnswerFormat | None = None
 
 
@@ -265,14 +276,17 @@ def bytes_limit_message(limits: Limits) -> str:
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    """What a worker is started with: the store, the limits, the server's pid, its lane's CPU niceness, and the
-    spool folder for large answers (none: every answer crosses the pipe)."""
+    """What a worker is started with: the store, the limits, the server's pid, its lane's CPU niceness, the
+    spool folder for large answers (none: every answer crosses the pipe), and, in front of a remote store,
+    that store (``store`` is then unused) and the seconds a request to it may take."""
 
     store: str
     limits: Limits
     parent: int
     niceness: int = 0
     spool: str | None = None
+    remote: RemoteTarget | None = None
+    budget: float | None = None
 
 
 class _TooManyRows(Exception):
@@ -327,19 +341,38 @@ NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 DCTERMS = "http://purl.org/dc/terms/"
 SCHEMA = "https://schema.org/"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: the properties that give an IRI's label on pages, best first (an odd rank: not English)
+LABEL_RANKS = {RDFS + "label": 0, SKOS + "prefLabel": 2, DCTERMS + "title": 4}
+#: the IRIs whose labels one request to a remote store reads
+LABEL_BATCH = 200
 
 
 class Executor:
-    """What runs inside a worker process: the store, opened read-only, and the jobs."""
+    """What runs inside a worker process: the store, opened read-only, and the jobs.
 
-    def __init__(self, store_path: str, limits: Limits) -> None:
+    With ``remote`` the store is that remote store (:class:`kg.remotestore.RemoteStore`), each request to it
+    given at most ``budget`` seconds (default: the time limit), and every query of a client is checked
+    strictly before it is forwarded.
+    """
+
+    def __init__(
+        self, store_path: str, limits: Limits, remote: RemoteTarget | None = None, budget: float | None = None
+    ) -> None:
         import pyoxigraph as ox
         from rdflib.plugins.sparql import parser  # noqa: F401  (kg.querycheck's; its grammar takes a while to build)
 
         from kg import engine, formats, pages, querycheck, querying  # noqa: F401  (imported before the memory cap)
+        from kg.remotestore import GraphAnswer, RemoteStore
 
         self.ox = ox
-        self.store = ox.Store.read_only(store_path)
+        self.strict = remote is not None
+        self.graph_answers: tuple[type, ...] = (ox.QueryTriples, GraphAnswer)
+        self.store: Any
+        if remote is not None:
+            self.store = RemoteStore(remote)
+            self.store.set_timeout(budget if budget is not None else limits.timeout)
+        else:
+            self.store = ox.Store.read_only(store_path)
         self.limits = limits
         self._labels: dict[str, str | None] = {}
         self.engine = _engine_with_cached_labels(self.store)
@@ -351,7 +384,9 @@ class Executor:
         """Answer a job; never raises (errors become replies)."""
         from kg.engine import QuerySyntaxError
         from kg.formats import NotRepresentable
+        from kg.querycheck import QueryRefused
         from kg.querylib import QueryLibraryError
+        from kg.stores import StoreError
 
         try:
             if isinstance(job, QueryJob):
@@ -369,6 +404,10 @@ class Executor:
             return Reply.text(406, str(exc))
         except (QuerySyntaxError, QueryLibraryError, QueryAnswerError) as exc:
             return Reply.text(400, str(exc))
+        except QueryRefused as refused:
+            return Reply.text(refused.status, str(refused))
+        except StoreError as failed:  # the remote store: unreachable, refused us, failed or answered nonsense
+            return Reply.text(502, f"the SPARQL store behind this server could not answer: {failed}")
         except RecursionError:
             return Reply.text(400, "the query or its answer is nested too deeply to be read or written")
         except RuntimeError as exc:  # Oxigraph's evaluation errors (an unsupported function...)
@@ -391,7 +430,8 @@ class Executor:
         from kg.querycheck import QueryRefused, check_query
 
         try:
-            shape = check_query(job.text)  # the server read its tokens; here it is parsed as well, where it runs
+            # the server read its tokens; here it is parsed as well, where it runs (strictly before it is forwarded)
+            shape = check_query(job.text, strict=self.strict)
         except QueryRefused as refused:
             return Reply.text(refused.status, str(refused))
         ox = self.ox
@@ -465,13 +505,15 @@ class Executor:
     def answer(
         self, answer: Any, formats: Formats, title: str = "", question: str = "", notes: Iterable[str] = ()
     ) -> Reply:
-        """An Oxigraph answer written in the negotiated format, within the row limit."""
+        """An Oxigraph answer written in the negotiated format, within the row limit (in HTML, the articles
+        named by title and outlet: :func:`kg.resultspage.article_names`)."""
         from kg import pages
         from kg.engine import Result
         from kg.formats import render
+        from kg.resultspage import article_names
 
         ox = self.ox
-        kind = "graph" if isinstance(answer, ox.QueryTriples) else "select"
+        kind = "graph" if isinstance(answer, self.graph_answers) else "select"
         fmt = formats.for_kind(kind)
         if fmt is None:
             return Reply.text(406, not_acceptable(kind, formats.offered(kind), formats.asked))
@@ -485,15 +527,20 @@ class Executor:
             variables = [v.value for v in answer.variables]
             solutions = _limited(answer, self.limits.max_rows)
             if fmt.name == "html":
+                self.prefetch_labels(s[v] for s in solutions for v in variables)
                 rows = [tuple(self.term(s[v]) for v in variables) for s in solutions]
-                body = pages.results_page(title, question, variables, rows, list(notes))
+                articles = article_names(self.engine, (t for row in rows for t in row))
+                body = pages.results_page(title, question, variables, rows, list(notes), articles=articles)
                 return Reply(200, fmt.media_type, body.encode("utf-8"))
             result = Result("select", variables, [tuple(self.rdflib(s[v]) for v in variables) for s in solutions])
             return Reply(200, fmt.media_type, render(result, fmt.name).encode("utf-8"))
         triples = _limited(answer, self.limits.max_rows)
         if fmt.name == "html":
+            self.prefetch_labels(term for t in triples for term in (t.subject, t.predicate, t.object))
             rows = [(self.term(t.subject), self.term(t.predicate), self.term(t.object)) for t in triples]
-            body = pages.results_page(title, question, ["subject", "predicate", "object"], rows, list(notes))
+            articles = article_names(self.engine, (t for row in rows for t in row))
+            spo = ["subject", "predicate", "object"]
+            body = pages.results_page(title, question, spo, rows, list(notes), articles=articles)
             return Reply(200, fmt.media_type, body.encode("utf-8"))
         return self.graph_reply(((t.subject, t.predicate, t.object) for t in triples), fmt)
 
@@ -540,9 +587,16 @@ class Executor:
         if job.view == "data":
             assert job.format is not None
             return self.graph_reply(self._about(node), job.format)
-        from kg import pages
+        from kg import dossierpage, pages
 
-        return Reply(200, HTML_FORMAT.media_type, pages.resource_page(self.describe(node)).encode("utf-8"))
+        if job.view in dossierpage.EXPORTS:  # an attack's dossier as SVG or CSV (kg.dossierpage)
+            found = dossierpage.export(self.engine, job.iri, job.view)
+            if found is None:
+                return Reply.text(404, f"not found: <{job.iri}> is not an attack, so it has no dossier")
+            disposition = f'attachment; filename="{dossierpage.filename(job.iri, job.view)}"'
+            return Reply(200, found[0], found[1], headers={"Content-Disposition": disposition})
+        above = dossierpage.section_for(self.engine, job.iri)  # an attack's page opens with its dossier
+        return Reply(200, HTML_FORMAT.media_type, pages.resource_page(self.describe(node), above).encode("utf-8"))
 
     def _exists(self, node: ox.NamedNode) -> bool:
         store = self.store
@@ -579,14 +633,36 @@ class Executor:
         if iri not in self._labels:
             ox = self.ox
             node = ox.NamedNode(iri)
-            found: list[tuple[int, str]] = []
-            for prop, rank in ((RDFS + "label", 0), (SKOS + "prefLabel", 2), (DCTERMS + "title", 4)):
-                for quad in self.store.quads_for_pattern(node, ox.NamedNode(prop), None, None):
-                    if isinstance(quad.object, ox.Literal):
-                        lang = quad.object.language
-                        found.append((rank + (0 if lang in (None, "", "en") else 1), quad.object.value))
-            self._labels[iri] = min(found)[1] if found else None
+            quads = [
+                q for prop in LABEL_RANKS for q in self.store.quads_for_pattern(node, ox.NamedNode(prop), None, None)
+            ]
+            self._labels[iri] = self._best_label(quads)
         return self._labels[iri]
+
+    def _best_label(self, quads: Iterable[Any]) -> str | None:
+        """The label of :data:`LABEL_RANKS`'s best rank among these quads (English or untagged first)."""
+        found: list[tuple[int, str]] = []
+        for quad in quads:
+            rank = LABEL_RANKS.get(quad.predicate.value)
+            if rank is not None and isinstance(quad.object, self.ox.Literal):
+                lang = quad.object.language
+                found.append((rank + (0 if lang in (None, "", "en") else 1), quad.object.value))
+        return min(found)[1] if found else None
+
+    def prefetch_labels(self, terms: Iterable[Any]) -> None:
+        """Read the labels of these terms' IRIs at once, when the store can (a remote store: one request for
+        many IRIs rather than three for each); a local store reads each when it is asked for."""
+        fetch = getattr(self.store, "quads_for_subjects", None)
+        if fetch is None:
+            return
+        wanted = sorted({t.value for t in terms if isinstance(t, self.ox.NamedNode) and t.value not in self._labels})
+        for start in range(0, len(wanted), LABEL_BATCH):
+            batch = wanted[start : start + LABEL_BATCH]
+            found: dict[str, list[Any]] = {iri: [] for iri in batch}
+            for quad in fetch([self.ox.NamedNode(i) for i in batch], [self.ox.NamedNode(p) for p in LABEL_RANKS]):
+                found[quad.subject.value].append(quad)
+            for iri, quads in found.items():
+                self._labels[iri] = self._best_label(quads)
 
     def term(self, term: Any) -> pages.Term | None:
         """An Oxigraph term as a page term, IRIs with their labels."""
@@ -629,6 +705,12 @@ class Executor:
                     view.truncated = True
                     break
                 target.setdefault(key, []).append(quad.graph_name)
+        self.prefetch_labels(
+            term
+            for found in (outgoing, incoming)
+            for (predicate, other), graphs in found.items()
+            for term in (predicate, other, *graphs)
+        )
         values: dict[str, list[Any]] = {}
         for predicate, obj in outgoing:
             values.setdefault(predicate.value, []).append(obj)
@@ -672,6 +754,7 @@ class Executor:
                     subjects.add(quad.subject.value)
             view.graph_size = size
             shown = sorted(subjects)[:limit]
+            self.prefetch_labels(ox.NamedNode(s) for s in shown)
             view.truncated = view.truncated or len(subjects) > limit
             view.graph_subjects = [pages.Term("iri", s, label=self.label(s)) for s in shown]
         if node.value == pages.ONTOLOGY:
@@ -721,6 +804,10 @@ class Executor:
         for quad in self.store.quads_for_pattern(None, None, None, graph):
             if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(iris.ONTOLOGY_NS):
                 props.setdefault(quad.subject.value, {}).setdefault(quad.predicate.value, []).append(quad.object)
+        self.prefetch_labels(
+            [ox.NamedNode(iri) for iri in props]
+            + [o for p in props.values() for objects in p.values() for o in objects]
+        )
         terms = []
         for iri in sorted(props):
             p = props[iri]
@@ -749,8 +836,9 @@ class Executor:
         return terms
 
 
-def _engine_with_cached_labels(store: ox.Store) -> Any:
-    """An engine for kg.querying whose entity labels (for resolving names) are read once per worker."""
+def _engine_with_cached_labels(store: Any) -> Any:
+    """An engine for kg.querying whose entity labels (for resolving names) are read once per worker (from an
+    Oxigraph store or a :class:`kg.remotestore.RemoteStore`, which answers the same calls)."""
     from rdflib import URIRef
 
     from kg.engine import OxigraphEngine
@@ -861,13 +949,19 @@ def _deliverable(reply: Reply, settings: WorkerSettings) -> Reply:
 
 def worker_main(conn: Connection, settings: WorkerSettings) -> None:
     """The body of a worker process: leave the network, open the store, cap memory, then answer jobs until
-    told to stop."""
-    isolation = isolate_network()  # first, while this process has one thread and has imported no engine
+    told to stop. In front of a remote store the worker must reach it: it stays on the network, and every
+    query is checked strictly instead (see :class:`Executor`)."""
+    if settings.remote is None:
+        isolation = isolate_network()  # first, while this process has one thread and has imported no engine
+    else:
+        from kg.remotestore import GUARD, GUARD_DETAIL
+
+        isolation = Isolation(GUARD, GUARD_DETAIL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which stops its workers
     _die_with_parent(settings.parent)
     _lower_priority(settings.niceness)  # before the store starts its threads, which inherit it
     try:
-        executor = Executor(settings.store, settings.limits)
+        executor = Executor(settings.store, settings.limits, settings.remote, settings.budget)
         _limit_memory(settings.limits.memory_mb)
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
@@ -1035,24 +1129,29 @@ FORKSERVER_PRELOAD = [
 ]
 
 
-def _worker_context() -> Any:
+#: what the fork server imports besides when the workers front a remote store
+REMOTE_PRELOAD = ["httpx", "kg.stores", "kg.remote", "kg.remotestore"]
+
+
+def _worker_context(remote: bool = False) -> Any:
     """How workers start: forked from a fork server that has imported what they need (spawned afresh where
     there is no fork server)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(FORKSERVER_PRELOAD)
+    context.set_forkserver_preload(FORKSERVER_PRELOAD + (REMOTE_PRELOAD if remote else []))
     return context
 
 
 #: the answers waiting in the spool folder for their clients, in multiples of --max-bytes, beyond which a
 #: new large answer is refused (503) rather than stored
 SPOOLED_ANSWERS = 8
-_GUARD_STRENGTH = {"none": 0, "seccomp": 1, "netns": 2}
+_GUARD_STRENGTH = {"none": 0, "remote": 1, "seccomp": 2, "netns": 3}
 
 
 class WorkerPool:
-    """Query workers over the store at ``store`` in two lanes, each query under ``limits``.
+    """Query workers over the store at ``store`` (or the remote store ``remote``) in two lanes, each query under
+    ``limits``.
 
     ``size`` workers make the heavy lane, ``lanes.fast_workers`` the fast lane (see :mod:`kg.lanes`).
     Use from one event loop: ``await pool.start()``, ``await pool.run(job, client=...)``,
@@ -1066,14 +1165,16 @@ class WorkerPool:
         size: int,
         start_timeout: float = 180.0,
         lanes: LaneSettings | None = None,
+        remote: RemoteTarget | None = None,
     ) -> None:
         self.store = store
+        self.remote = remote
         self.limits = limits
         self.size = size
         self.start_timeout = start_timeout
         self.settings = lanes if lanes is not None else LaneSettings()
         self.policy = LanePolicy(self.settings)
-        self._context = _worker_context()
+        self._context = _worker_context(remote is not None)
         self._lanes: dict[str, _Lane] = {}
         self._slots = ClientSlots(self.settings.client_heavy)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -1128,8 +1229,15 @@ class WorkerPool:
     async def _spawn(self, lane: _Lane) -> _Worker:
         """Start a worker for this lane, wait until it is ready, and put it among the lane's idle workers."""
         parent_end, child_end = self._context.Pipe(duplex=True)
+        budget = min(self.settings.fast_budget, self.limits.timeout) if lane.name == FAST else self.limits.timeout
         settings = WorkerSettings(
-            str(self.store), self.limits, os.getpid(), lane.niceness, str(self.spool) if self.spool else None
+            str(self.store),
+            self.limits,
+            os.getpid(),
+            lane.niceness,
+            str(self.spool) if self.spool else None,
+            self.remote,
+            budget + 1.0,  # the server stops the worker at its budget; the request to the store gives up just after
         )
         process = self._context.Process(
             target=worker_main, args=(child_end, settings), name=f"kg-serve-{lane.name}-worker", daemon=True

@@ -17,7 +17,7 @@ import pytest
 from conftest import IN_CI
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, ConsoleMessage
 
 CHROMIUM = shutil.which(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))  # None when missing
 CHROMIUM_ARGS = [
@@ -60,3 +60,11 @@ def launch() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+def console_error(message: ConsoleMessage) -> list[str]:
+    """A console error (a CSP violation, a failed load) with where it came from; the missing favicon is no error."""
+    where = message.location.get("url", "")
+    if message.type != "error" or where.endswith("/favicon.ico"):
+        return []
+    return [f"{message.text} ({where})"]

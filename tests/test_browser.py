@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from chromium import WAIT_MS, launch
+from chromium import WAIT_MS, console_error, launch
 from rdflib import Graph
 from test_serve import Server, start
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Page
+    from playwright.sync_api import Browser, Page
 
 CLAIMS = "claims-of-responsibility"
 
@@ -57,7 +57,7 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     opened = context.new_page()
     problems: list[str] = []
     opened.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    opened.on("console", lambda message: problems.extend(_console_error(message)))
+    opened.on("console", lambda message: problems.extend(console_error(message)))
     opened.on("request", lambda request: problems.extend(_outside(request.url, server.url)))
     opened.on(
         "response",
@@ -70,14 +70,6 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
         assert not unexpected, unexpected
     finally:
         context.close()
-
-
-def _console_error(message: ConsoleMessage) -> list[str]:
-    """A console error (a CSP violation, a failed load) with where it came from; the missing favicon is no error."""
-    where = message.location.get("url", "")
-    if message.type != "error" or where.endswith("/favicon.ico"):
-        return []
-    return [f"{message.text} ({where})"]
 
 
 def _outside(url: str, server_url: str) -> list[str]:
