@@ -403,9 +403,24 @@ def gather(engine: Engine, attack: str) -> Dossier:
     undated += sum(len(a) for q in ("Accused", "Denied", "Declined to comment") for a in rows[q].cells.values())
     dossier.undated = undated
 
-    for r in _rows("prior-incidents", params):
-        if r["date"] is not None:
-            dated(str(r["date"]), str(r["incident"]), _label(r, "incident"), "prior incident", r, None)
+    # every event the attack's articles date: the attack, the incidents tied to it, the background they give.
+    # An event dated by several articles at different precisions (2020, 2020-01-03) is shown at its most
+    # precise dates, with every wording that fits them; two different dates of that precision stay two items
+    prior = {str(r["incident"]) for r in _rows("prior-incidents", params)}
+    by_event: dict[str, list[dict[str, Node | None]]] = {}
+    for r in _rows("dated-events", params):
+        by_event.setdefault(str(r["event"]), []).append(r)
+    for event, found in by_event.items():
+        precision = max(len(str(r["date"])) for r in found)
+        exact = sorted({str(r["date"]) for r in found if len(str(r["date"])) == precision})
+        kind = "attack" if event in events else "prior incident" if event in prior else "background"
+        for date in exact:
+            fitting = [r for r in found if date.startswith(str(r["date"]))]
+            first = next(r for r in fitting if str(r["date"]) == date)
+            label = "the attack" if event == attack else _label(first, "event")
+            dated(date, event, label, kind, first, _s(first["dateAsWritten"]))
+            for r in fitting:
+                dated(date, event, label, kind, r, _s(r["dateAsWritten"]))
 
     dossier.rows = [row for row in rows.values() if row.cells]
     facts = {a.fact for row in dossier.rows for answers in row.cells.values() for a in answers}

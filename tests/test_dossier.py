@@ -130,6 +130,23 @@ def test_the_timeline_is_in_date_order_with_the_prior_incidents(engine: Oxigraph
     assert written <= {w for t in attack_items for w in t.as_written}
 
 
+def test_every_event_the_articles_date_is_on_the_timeline_at_its_most_precise_date(
+    engine: OxigraphEngine, gathered: Dossier
+) -> None:
+    """Background the articles give (an earlier killing, dated 2020 by some and 2020-01-03 by others) is there too,
+    once per date of the highest precision, with the articles' wordings of every date that fits it."""
+    found = rows(engine, "dated-events", attack=ATTACK)
+    assert found, "the articles date no event, so nothing is compared"
+    for event in {str(r["event"]) for r in found}:
+        dates = {str(r["date"]) for r in found if r["event"] == event}
+        precision = max(map(len, dates))
+        items = {t.date: t for t in gathered.timeline if t.iri == event}
+        assert set(items) == {d for d in dates if len(d) == precision}, event
+        for date, item in items.items():
+            fitting = {r["dateAsWritten"] for r in found if r["event"] == event and date.startswith(str(r["date"]))}
+            assert set(item.as_written) == fitting - {None}, (event, date)
+
+
 def test_dates_of_mixed_precision_sort_by_their_earliest_day() -> None:
     items = [
         dossier.TimelineItem("2020-01-03", "day", "urn:x:a", "attack"),
