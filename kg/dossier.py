@@ -414,13 +414,13 @@ def gather(engine: Engine, attack: str) -> Dossier:
         precision = max(len(str(r["date"])) for r in found)
         exact = sorted({str(r["date"]) for r in found if len(str(r["date"])) == precision})
         kind = "attack" if event in events else "prior incident" if event in prior else "background"
-        for date in exact:
-            fitting = [r for r in found if date.startswith(str(r["date"]))]
-            first = next(r for r in fitting if str(r["date"]) == date)
+        for day in exact:
+            fitting = [r for r in found if day.startswith(str(r["date"]))]
+            first = next(r for r in fitting if str(r["date"]) == day)
             label = "the attack" if event == attack else _label(first, "event")
-            dated(date, event, label, kind, first, _s(first["dateAsWritten"]))
+            dated(day, event, label, kind, first, _s(first["dateAsWritten"]))
             for r in fitting:
-                dated(date, event, label, kind, r, _s(r["dateAsWritten"]))
+                dated(day, event, label, kind, r, _s(r["dateAsWritten"]))
 
     dossier.rows = [row for row in rows.values() if row.cells]
     facts = {a.fact for row in dossier.rows for answers in row.cells.values() for a in answers}
