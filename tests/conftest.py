@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import TypeVar
@@ -48,6 +51,37 @@ def started(stack: ExitStack, server: AbstractContextManager[Running]) -> Runnin
         pytest.skip(str(missing))
     except stores.StoreFailed as failed:
         pytest.fail(str(failed))
+
+
+def run_kg(
+    *args: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str | None] | None = None,
+    stdin: str | None = None,
+    timeout: float = 600,
+    **popen: object,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m kg ARGS`` in a new process, as a user runs it; its output as text.
+
+    ``env`` adds variables to this process's environment (a value of None removes one); ``timeout`` fails
+    the test (TimeoutExpired) rather than letting it hang; ``popen`` passes on to :func:`subprocess.run`.
+    """
+    environment = dict(os.environ)
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "kg", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        input=stdin,
+        timeout=timeout,
+        **popen,
+    )
 
 
 def shared_dir() -> Path:

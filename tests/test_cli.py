@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_kg
 
 from kg import resources
 from kg.cli import main
@@ -19,23 +20,13 @@ from kg.corpus import CorpusLayout
 ARTICLE = "001_159c79e2a15fef9d"
 
 
-def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
-
-
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     first = tmp_path_factory.mktemp("first")
     second = tmp_path_factory.mktemp("second")
     one = run_kg("build", "--out", str(first))
     assert one.returncode == 0, one.stderr
-    two = subprocess.run(
-        [sys.executable, "-m", "kg", "build", "--out", str(second)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONHASHSEED": "12345"},
-        timeout=300,
-    )
+    two = run_kg("build", "--out", str(second), env={"PYTHONHASHSEED": "12345"})
     assert two.returncode == 0, two.stderr
     return first, second, one.stdout
 

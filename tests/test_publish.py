@@ -8,11 +8,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
+import conftest
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -56,8 +56,8 @@ EXPECTED = {
 
 
 def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONHASHSEED": "random"}
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd, env=env)
+    """kg with a random hash seed: a release must not depend on it."""
+    return conftest.run_kg(*args, cwd=cwd, env={"PYTHONHASHSEED": "random"})
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import shlex
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -32,7 +30,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import stores
-from conftest import started
+from conftest import run_kg, started
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -85,14 +83,8 @@ def build_counts(build_dir: Path) -> dict[str, int]:
 
 
 def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in ("KG_STORE_PASSWORD", "KG_STORE_TOKEN")}
-    return subprocess.run(
-        [sys.executable, "-m", "kg", *args],
-        capture_output=True,
-        text=True,
-        env={**environment, **(env or {})},
-        timeout=300,
-    )
+    """kg with no store credentials but those given."""
+    return run_kg(*args, env={"KG_STORE_PASSWORD": None, "KG_STORE_TOKEN": None, **(env or {})}, timeout=300)
 
 
 # ------------------------------------------------------------------------ pushing

@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import run_kg
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
@@ -53,10 +54,6 @@ def multiset(result: Result) -> Counter[tuple[object, ...]]:
 
 def params_of(case: dict) -> dict[str, str]:  # type: ignore[type-arg]
     return {k: str(v) for k, v in (case.get("params") or {}).items()}
-
-
-def run_kg(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, input=stdin, timeout=600)
 
 
 # ----------------------------------------------------------------------------- the library

@@ -25,6 +25,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import conftest
 import pytest
 from listeners import Listener
 from rdflib import Literal, URIRef
@@ -47,13 +48,8 @@ def _limit_memory() -> None:
 
 def run_kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m kg`` with a time limit and, on Linux, a memory limit; TimeoutExpired fails the test."""
-    return subprocess.run(
-        [sys.executable, "-m", "kg", *args],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env={**os.environ, **(env or {})},
-        preexec_fn=_limit_memory if sys.platform == "linux" else None,
+    return conftest.run_kg(
+        *args, env=env, timeout=TIMEOUT, preexec_fn=_limit_memory if sys.platform == "linux" else None
     )
 
 

@@ -4,12 +4,11 @@ input's inferred graph is never validated; exit codes."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import run_kg
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -22,10 +21,6 @@ from kg.validation import Finding, load_shapes, run_shapes, shape_findings, vali
 A1 = "001_159c79e2a15fef9d"
 A0 = "000_97a337defbf8726c"
 A2 = "002_14e54d3af2249e34"
-
-
-def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
 
 
 @pytest.fixture(scope="module")
