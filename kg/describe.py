@@ -72,21 +72,18 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import itemgetter
 
-from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID, XSD
 from rdflib.term import Node
 
 from kg import iris, namespaces, rdfio
-from kg.namespaces import KGD, SCHEMA
+from kg.namespaces import DCAT, KGD, SCHEMA, SPDX
 from kg.rdfio import NTriple, Triple
 
 #: the file name of the description that ``kg build`` writes beside the dumps
 FILE_NAME = "void.ttl"
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
-#: DCAT 3 (rdflib's closed DCAT namespace predates dcat:version)
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 #: media type and W3C format IRI (the ones ``void:feature`` uses) by file suffix
 MEDIA_TYPES: dict[str, tuple[str, URIRef]] = {

@@ -25,13 +25,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, Namespace
+from rdflib.namespace import DCTERMS
 
 from kg import iris, namespaces
-
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-VOID = Namespace("http://rdfs.org/ns/void#")
+from kg.namespaces import SD, VOID, W3C_FORMATS
 
 #: the result formats the endpoint writes (W3C's unique URIs for file formats)
 RESULT_FORMATS = (
@@ -59,7 +56,7 @@ def service_description(endpoint: str, base: str, union: bool = True, void: bool
     graph = Graph()
     namespaces.bind(graph)
     graph.bind("sd", SD)
-    graph.bind("formats", FORMATS)
+    graph.bind("formats", W3C_FORMATS)
     service = URIRef(endpoint)
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
@@ -67,7 +64,7 @@ def service_description(endpoint: str, base: str, union: bool = True, void: bool
     if union:
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for name in RESULT_FORMATS:
-        graph.add((service, SD.resultFormat, FORMATS[name]))
+        graph.add((service, SD.resultFormat, W3C_FORMATS[name]))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

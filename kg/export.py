@@ -63,7 +63,7 @@ MEDIA_TYPES = {
 FRAMES = ("attack",)
 #: Graph names that mean every graph.
 ALL = frozenset({"all", "union"})
-INFERRED = URIRef(iris.GRAPH_NS + "inferred")
+INFERRED = iris.INFERRED_GRAPH
 _GENERATED_PREFIX = re.compile(r"^ns\d+$")
 
 

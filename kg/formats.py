@@ -30,7 +30,7 @@ from kg.engine import Result
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown")
 GRAPH_FORMATS = ("turtle", "jsonld", "nt")
 CELL_WIDTH = 80
-SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+SPARQL_RESULTS_NS = str(namespaces.SPARQL_RESULTS)
 #: a character XML 1.0 cannot hold (its Char production)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

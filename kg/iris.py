@@ -62,6 +62,8 @@ CURATORS = URIRef(ENTITY_NS + "agent/kerman-kg-curators")
 BACKGROUND_GRAPH = URIRef(GRAPH_NS + "background")
 ONTOLOGY_GRAPH = URIRef(GRAPH_NS + "ontology")
 PROVENANCE_GRAPH = URIRef(GRAPH_NS + "provenance")
+#: the OWL 2 RL entailments of the asserted graphs (kg.reasoning)
+INFERRED_GRAPH = URIRef(GRAPH_NS + "inferred")
 BUILD_ACTIVITY_NS = BASE + "id/build/"
 #: the dataset as a whole, as its VoID/DCAT description (kg.describe) names it
 DATASET = URIRef(ENTITY_NS + "dataset")

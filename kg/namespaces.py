@@ -23,6 +23,19 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
+# Vocabularies the project writes or reads in descriptions, shapes and answers, but does not bind on the
+# graphs of the dataset (each file that uses one binds it itself)
+KGS = Namespace(iris.BASE + "shapes#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+#: DCAT 3 (rdflib's closed DCAT namespace predates dcat:version)
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+#: the W3C's IRIs of RDF and result formats (``formats:Turtle``)
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
+
 #: prefix -> namespace, in the order they are bound.
 PREFIXES: dict[str, Namespace] = {
     "kgo": KGO,

@@ -33,15 +33,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from kg import iris
+from kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     from kg.querylib import NamedQuery
     from kg.resultspage import ArticleName
 
+XSD_NS = str(PREFIXES["xsd"])
+
 BASE = iris.BASE
 ONTOLOGY = str(iris.ONTOLOGY)
 #: what the predicate column shows instead of the IRI, for the few predicates every page has
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 SITE_NAME = "kerman-kg"
 
 # ------------------------------------------------------------------ the URL scheme

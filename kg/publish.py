@@ -520,7 +520,7 @@ def _sha256(path: Path) -> str:
 
 
 def _has_inferred(dataset: Dataset) -> bool:
-    return len(dataset.graph(URIRef(iris.GRAPH_NS + "inferred"))) > 0
+    return len(dataset.graph(iris.INFERRED_GRAPH)) > 0
 
 
 def _turtle(graph: Graph) -> bytes:

@@ -56,8 +56,6 @@ NOT_STANDARD = (
     "this endpoint forwards only standard SPARQL 1.1 queries that it can parse to the store behind it, and "
     "cannot parse this one"
 )
-#: the functions a strict check lets through besides SPARQL's built-ins: the XSD casts
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _TOKEN = re.compile(
@@ -237,7 +235,7 @@ def _extension_functions(tree: Any) -> list[str]:
         else:
             full = shown = str(iri)
             shown = f"<{shown}>"
-        if not full.startswith(XSD):
+        if not full.startswith(str(PREFIXES["xsd"])):  # an XSD cast
             refused.append(shown)
     return refused
 

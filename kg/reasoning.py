@@ -36,7 +36,7 @@ from kg.annotations import TripleSink
 from kg.rdfio import Triple
 
 #: where inferred triples live in a dataset
-INFERRED_GRAPH = URIRef(iris.GRAPH_NS + "inferred")
+INFERRED_GRAPH = iris.INFERRED_GRAPH
 
 _SCRATCH_ASSERTED = URIRef(iris.GRAPH_NS + "scratch/asserted")
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}

@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS
@@ -52,13 +52,12 @@ from rdflib.term import Node
 from kg import iris, namespaces, resources
 from kg.engine import OxigraphEngine, to_oxigraph
 from kg.errors import InputError
+from kg.namespaces import KGS, SH
 from kg.ontology import load_ontology
 from kg.querylib import NamedQuery, library
 from kg.reasoning import INFERRED_GRAPH
 from kg.yamlsrc import shown
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-KGS = Namespace("https://w3id.org/kerman-kg/shapes#")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
