@@ -41,13 +41,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 from rdflib.term import Node
 
 from kg import iris, namespaces, resources
 from kg.namespaces import KGO
-from kg.ontology import load_ontology
+from kg.ontology import load_ontology, stamp_version
 
 HTML_NAME = "ontology.html"
 DIAGRAM_STEM = "core-model"
@@ -210,8 +210,7 @@ def html_page(ontology: Graph, diagram: str | None = None, version: str | None =
     """
     copy = _for_pylode(ontology)
     if version is not None:
-        copy.set((iris.ONTOLOGY, OWL.versionInfo, Literal(version)))
-        copy.set((iris.ONTOLOGY, OWL.versionIRI, URIRef(f"{iris.ONTOLOGY}/{version}")))
+        stamp_version(copy, version)
     page = _ontpub()(copy, sort_subjects=True).make_html()
     anchor = '<div class="section" id="classes">'
     extra = _extra_sections(ontology, diagram)

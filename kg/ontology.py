@@ -1,9 +1,15 @@
 """Loading the ontology and answering which terms it defines.
 
 The ontology is the Turtle files under ``ontology/`` (an umbrella file and
-its modules). The build uses :class:`Vocabulary` to check that every class
-and property a curator names exists, and what kind of property it is, before
-a single triple is written.
+its modules), the edit source. :func:`load_ontology` reads them into one
+graph as every command sees it: the header stamped with the version from its
+one source, the package's version (``pyproject.toml``; :func:`stamp_version`,
+which ``kg publish --version`` applies again for a release), and the umbrella's
+``owl:imports`` of its own modules dropped, since their triples are in the
+graph and their IRIs do not resolve (an OWL tool would try to fetch them);
+each module is a ``dcterms:hasPart`` of the umbrella instead. The build uses
+:class:`Vocabulary` to check that every class and property a curator names
+exists, and what kind of property it is, before a single triple is written.
 """
 
 from __future__ import annotations
@@ -11,22 +17,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from kg import namespaces
+from kg import __version__, iris, namespaces
 from kg.errors import InputError
 from kg.namespaces import KGO
 
 
 def ontology_files(folder: Path) -> list[Path]:
-    """The ontology's Turtle files, umbrella first, then modules in name order."""
+    """The ontology's Turtle files: its folder's (the umbrella, the alignments), then the modules, by name."""
     return sorted(folder.rglob("*.ttl"), key=lambda p: (p.parent != folder, str(p)))
 
 
-def load_ontology(folder: Path) -> Graph:
-    """Parse every Turtle file of the ontology into one graph."""
+def load_ontology(folder: Path, version: str | None = None) -> Graph:
+    """Parse every Turtle file of the ontology into one graph, stamped with the version (default: the package's)
+    and without imports of its own modules (see the module docstring)."""
     graph = Graph(bind_namespaces="core")
     namespaces.bind(graph)
     files = ontology_files(folder)
@@ -37,7 +44,28 @@ def load_ontology(folder: Path) -> Graph:
             graph.parse(path, format="turtle")
         except (ParserError, SyntaxError, ValueError) as exc:
             raise InputError(path, _line_of(exc), f"malformed Turtle: {exc}") from exc
+    for module in list(graph.objects(iris.ONTOLOGY, OWL.imports)):
+        if own_module(module):
+            graph.remove((iris.ONTOLOGY, OWL.imports, module))
+            graph.add((iris.ONTOLOGY, DCTERMS.hasPart, module))
+    stamp_version(graph, __version__ if version is None else version)
     return graph
+
+
+def own_module(iri: object) -> bool:
+    """Whether an IRI names one of the ontology's own modules (``https://w3id.org/kerman-kg/ontology/events``)."""
+    return isinstance(iri, URIRef) and str(iri).startswith(str(iris.ONTOLOGY) + "/")
+
+
+def version_iri(version: str) -> URIRef:
+    """The ontology's version IRI for a version."""
+    return URIRef(f"{iris.ONTOLOGY}/{version}")
+
+
+def stamp_version(ontology: Graph, version: str) -> None:
+    """Set the ontology header's owl:versionIRI and owl:versionInfo to the version (in place)."""
+    ontology.set((iris.ONTOLOGY, OWL.versionIRI, version_iri(version)))
+    ontology.set((iris.ONTOLOGY, OWL.versionInfo, Literal(version)))
 
 
 def _line_of(exc: Exception) -> int | None:

@@ -79,11 +79,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 from rdflib.namespace import OWL
 
 from kg import __version__, iris, namespaces, rdfio, resources
 from kg.errors import InputError
+from kg.ontology import own_module, stamp_version, version_iri
 
 #: The first line of the README of a publication.
 MARKER = (
@@ -127,11 +128,6 @@ class Publication:
     missing: list[str] = field(default_factory=list)  # files not made (the diagram images without Graphviz)
 
 
-def version_iri(version: str) -> URIRef:
-    """The ontology's version IRI for a release version."""
-    return URIRef(f"{iris.ONTOLOGY}/{version}")
-
-
 def check_version(version: str) -> str:
     """The version, checked to be usable in an IRI; PublishError otherwise."""
     if not VERSION_PATTERN.match(version):
@@ -139,14 +135,6 @@ def check_version(version: str) -> str:
             f"version '{version}' cannot go into an IRI: use letters, digits and . + _ - (e.g. 0.2.0 or 2026.11.21)"
         )
     return version
-
-
-def stamp_version(ontology: Graph, version: str) -> None:
-    """Set the ontology header's owl:versionIRI and owl:versionInfo to the version (in place)."""
-    ontology.remove((iris.ONTOLOGY, OWL.versionIRI, None))
-    ontology.remove((iris.ONTOLOGY, OWL.versionInfo, None))
-    ontology.add((iris.ONTOLOGY, OWL.versionIRI, version_iri(version)))
-    ontology.add((iris.ONTOLOGY, OWL.versionInfo, Literal(version)))
 
 
 def merged_ontology(ontology: Graph) -> Graph:
@@ -158,7 +146,7 @@ def merged_ontology(ontology: Graph) -> Graph:
     kept = Graph()
     for triple in ontology:
         _, p, o = triple
-        if not (p == OWL.imports and str(o).startswith(str(iris.ONTOLOGY) + "/")):
+        if not (p == OWL.imports and own_module(o)):
             kept.add(triple)
     merged = Graph(bind_namespaces="core")  # in sorted order, blank nodes labelled from the content
     namespaces.bind(merged)

@@ -6,6 +6,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+import kg
 from kg import iris, resources
 from kg.namespaces import KGO
 from kg.ontology import load_ontology, ontology_files
@@ -74,12 +75,27 @@ def test_header_is_complete(ontology: Graph) -> None:
 
 
 def test_umbrella_imports_every_module(ontology: Graph) -> None:
+    """The edit source imports each module; the ontology as kg reads it has them as parts, and no import an OWL
+    tool would try to fetch."""
+    files = ontology_files(resources.ontology_dir())
     modules = set()
-    for path in ontology_files(resources.ontology_dir()):
+    for path in files:
         g = Graph().parse(path, format="turtle")
         modules |= {s for s in g.subjects(RDF.type, OWL.Ontology) if s != iris.ONTOLOGY}
-    imported = set(ontology.objects(iris.ONTOLOGY, OWL.imports))
-    assert modules and modules == imported
+    umbrella = Graph().parse(resources.ontology_dir() / "kerman-kg.ttl", format="turtle")
+    assert modules and modules == set(umbrella.objects(iris.ONTOLOGY, OWL.imports))
+    assert set(ontology.objects(iris.ONTOLOGY, DCTERMS.hasPart)) == modules
+    assert not [o for o in ontology.objects(iris.ONTOLOGY, OWL.imports) if str(o).startswith(str(iris.ONTOLOGY))]
+
+
+def test_the_version_is_stamped_from_the_package(ontology: Graph) -> None:
+    """One source for the version: the package's; the edit source writes none, and a release restamps it."""
+    umbrella = Graph().parse(resources.ontology_dir() / "kerman-kg.ttl", format="turtle")
+    assert not [o for p in (OWL.versionInfo, OWL.versionIRI) for o in umbrella.objects(iris.ONTOLOGY, p)]
+    assert list(ontology.objects(iris.ONTOLOGY, OWL.versionInfo)) == [Literal(kg.__version__)]
+    assert list(ontology.objects(iris.ONTOLOGY, OWL.versionIRI)) == [URIRef(f"{iris.ONTOLOGY}/{kg.__version__}")]
+    release = load_ontology(resources.ontology_dir(), version="9.9.9")
+    assert list(release.objects(iris.ONTOLOGY, OWL.versionInfo)) == [Literal("9.9.9")]
 
 
 def test_every_term_the_data_uses_is_declared(dataset, ontology: Graph) -> None:  # type: ignore[no-untyped-def]
