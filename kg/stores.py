@@ -3,7 +3,7 @@
 ``kg push`` (:mod:`kg.push`) loads the build into a store people already run over the SPARQL 1.1 Graph
 Store HTTP Protocol, and ``kg query --endpoint`` (:mod:`kg.remote`) asks it questions over the SPARQL
 1.1 Protocol. Both go through a :class:`Connection`, and this module is the one place that knows the
-stores (:data:`STORES`, one table that ``kg push --help`` and the README repeat):
+stores (:data:`STORES`, one table that ``kg push --help`` and docs/stores.md repeat):
 
 ===============  ==================================================  ===========================================
 store            Graph Store Protocol URL (``kg push --store``)      query endpoint (derived when not given)

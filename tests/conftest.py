@@ -31,6 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 FROZEN_CORPUS = REPO / "tests" / "fixtures" / "corpus"
 #: a sixth article written for the tests, with the registry entries it needs
 SIXTH_ARTICLE = REPO / "tests" / "fixtures" / "sixth-article"
+#: the reference pages the README links to, one per task
+DOCS = REPO / "docs"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 #: The project's CI runs with shared/ beside the clone; a fork's CI (GitHub) has none and says so.
 SHARED = REPO.parent / "shared"

@@ -2,7 +2,7 @@
 ports in a temporary folder, stopped and removed after.
 
 :func:`oxigraph_server` starts ``oxigraph serve`` (the ``oxigraph`` command of the ``test`` extra), its
-default graph the union of its graphs unless asked otherwise, as the README runs it.
+default graph the union of its graphs unless asked otherwise, as docs/stores.md runs it.
 
 :func:`virtuoso` starts Debian's ``virtuoso-t`` (package ``virtuoso-opensource``, 7.2) with a ``virtuoso.ini``
 generated from the package's own (``/etc/virtuoso-opensource-7/virtuoso.ini``): the database, log and

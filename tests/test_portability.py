@@ -5,7 +5,7 @@ Virtuoso 7.2) gets the build of the embedded corpus by ``kg push`` (:func:`kg.pu
 check). Each named query and quality check then runs through :class:`kg.remote.RemoteEngine`, the engine of
 ``kg query NAME --endpoint URL``: the text sent is self-contained (every project prefix it uses declared,
 the parameters of its ``# example:``, else its defaults, written in as a ``VALUES`` block), and the
-dataset is either the store's default graph (the union of its graphs, as the README sets the stores up)
+dataset is either the store's default graph (the union of its graphs, as docs/stores.md sets the stores up)
 or named by the request, each graph of the build as a ``default-graph-uri`` and a ``named-graph-uri``
 (``kg query --default-graph IRI --named-graph IRI``).
 The rows must be the embedded engine's, as a multiset of rows whose terms compare by value (IRIs;

@@ -246,7 +246,7 @@ def test_the_readme_publish_line_runs_as_written(tmp_path: Path) -> None:
     import re
     import shlex
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (conftest.DOCS / "exporting.md").read_text(encoding="utf-8")
     lines = [line for block in re.findall(r"```sh\n(.*?)```", readme, re.S) for line in block.splitlines()]
     (line,) = [line for line in lines if line.startswith("kg publish ")]
     result = run_kg(*shlex.split(line)[1:], cwd=tmp_path)

@@ -1,7 +1,7 @@
 """``kg push`` and ``kg query --endpoint`` against a real Oxigraph server.
 
 A module-scoped fixture starts ``oxigraph serve`` (the ``oxigraph`` package of the ``test`` extra) on a
-free loopback port with a temporary folder, its default graph the union of its graphs, as the README
+free loopback port with a temporary folder, its default graph the union of its graphs, as docs/stores.md
 says to run it. The build pushed is the session's private build of the embedded corpus (``build_dir``).
 Without the ``oxigraph`` command the tests skip and say why; in CI they fail instead.
 
@@ -30,7 +30,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import stores
-from conftest import run_kg, started
+from conftest import DOCS, run_kg, started
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -62,7 +62,7 @@ def counts(server: stores.OxigraphServer) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Oxigraph server with its union default graph, as the README runs it."""
+    """Oxigraph server with its union default graph, as docs/stores.md runs it."""
     with ExitStack() as stack:
         yield started(stack, stores.oxigraph_server(tmp_path_factory.mktemp("oxigraph") / "db"))
 
@@ -417,9 +417,8 @@ def test_a_store_without_a_union_default_graph_is_named_as_the_problem(
 def test_the_readme_commands_run_against_the_store(
     server: Server, build_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The README's section on stores runs as written, the server's address put in for localhost:7878."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## When one machine is not enough", 1)[1].split("\n## ", 1)[0]
+    """The page on stores (docs/stores.md) runs as written, the server's address put in for localhost:7878."""
+    section = (DOCS / "stores.md").read_text(encoding="utf-8")
     (block,) = re.findall(r"```sh\n(.*?)```", section, re.S)
     assert "oxigraph serve --location kerman-db --union-default-graph" in block
     commands = [line for line in block.splitlines() if line.startswith("kg ")]

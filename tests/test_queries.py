@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import run_kg
+from conftest import DOCS, run_kg
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
@@ -33,6 +33,8 @@ from kg.querylib import QueryLibraryError, library, parse_header
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
 README = Path(__file__).resolve().parent.parent / "README.md"
+#: the README and the reference pages it links to
+PAGES = [README, *sorted(DOCS.glob("*.md"))]
 CASES = YAML(typ="safe").load((FIXTURES / "manifest.yaml").read_text(encoding="utf-8"))["cases"]
 NAMED = {name: q for name, q in library().items() if not q.is_check}
 CHECKS = {name: q for name, q in library().items() if q.is_check}
@@ -536,7 +538,7 @@ def test_python_api_to_pandas() -> None:
 
 
 def test_readme_query_examples_run() -> None:
-    lines = [line.strip() for line in README.read_text(encoding="utf-8").splitlines()]
+    lines = [line.strip() for page in PAGES for line in page.read_text(encoding="utf-8").splitlines()]
     # the examples on a store (--endpoint) need a server: tests/test_push.py runs them against one
     commands = [line for line in lines if line.startswith("kg query ") and "--endpoint" not in line]
     assert len(commands) >= 3

@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DOCS
 from rdflib import RDF, Dataset, URIRef
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+def blocks(language: str, page: Path = README) -> list[str]:
+    """The code blocks of a language in the README (or one of the pages of docs/)."""
+    return re.findall(rf"```{language}\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
 
 
 def death_tolls(dataset: Dataset) -> list[int]:
@@ -32,7 +34,7 @@ def death_tolls(dataset: Dataset) -> list[int]:
 
 @pytest.mark.slow
 def test_readme_python_example_runs(build_dir: Path, dataset: Dataset) -> None:
-    (code,) = blocks("python")
+    (code,) = blocks("python", DOCS / "querying.md")
     workdir = build_dir.parent / "readme-example"
     shutil.copytree(build_dir, workdir / "build", dirs_exist_ok=True)
     result = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True)
@@ -44,7 +46,7 @@ def test_readme_python_example_runs(build_dir: Path, dataset: Dataset) -> None:
 
 
 def test_readme_sparql_example_answers(dataset: Dataset) -> None:
-    (query,) = blocks("sparql")
+    (query,) = blocks("sparql", DOCS / "modelling.md")
     rows = list(dataset.query(query))
     assert len(rows) == len(death_tolls(dataset))
     assert {"103", "nearly 100", "more than 80", "at least 84"} <= {str(r.figure) for r in rows}  # the five's
