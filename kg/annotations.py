@@ -493,7 +493,7 @@ class ArticleMapper:
             g.add((iri, KGO.statedOn, value))
             for p, o in extra:
                 g.add((iri, p, o))
-        g.add((iri, RDFS.label, Literal(self._describe(cls, speakers), lang="en")))
+        g.add((iri, RDFS.label, Literal(self._statement_label(cls, speakers), lang="en")))
 
     # -------------------------------------------------------- casualties
 
@@ -594,7 +594,7 @@ class ArticleMapper:
             g.add((iri, KGO.occurredOn, value))
             for p, o in extra:
                 g.add((iri, p, o))
-        g.add((iri, RDFS.label, Literal(self._describe(cls, actors), lang="en")))
+        g.add((iri, RDFS.label, Literal(self._statement_label(cls, actors), lang="en")))
 
     # -------------------------------------------------------- references
 
@@ -718,7 +718,7 @@ class ArticleMapper:
             return "the article's unnamed publisher"
         return str(iri)
 
-    def _describe(self, cls: URIRef, agents: list[URIRef]) -> str:
+    def _statement_label(self, cls: URIRef, agents: list[URIRef]) -> str:
         cls_label = str(self.ontology.value(cls, RDFS.label) or cls)
         who = " and ".join(self._label(a) for a in agents)
         return f"{cls_label} by {who} (article {self.article.id})"

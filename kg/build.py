@@ -217,7 +217,7 @@ def _add_provenance(
     graph.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
     graph.add((SOFTWARE, RDFS.label, Literal(f"kerman-kg {__version__}", lang="en")))
 
-    def describe(g: URIRef, title: str, *sources: URIRef) -> None:
+    def record_graph(g: URIRef, title: str, *sources: URIRef) -> None:
         graph.add((g, RDF.type, PROV.Entity))
         graph.add((g, DCTERMS.title, Literal(title, lang="en")))
         graph.add((g, PROV.wasGeneratedBy, activity))
@@ -229,7 +229,7 @@ def _add_provenance(
     for a in articles:
         g = iris.article_graph(a.id)
         graph.add((g, RDF.type, KGO.ArticleGraph))
-        describe(g, f"Facts drawn from article {a.id}", iris.article(a.id))
+        record_graph(g, f"Facts drawn from article {a.id}", iris.article(a.id))
         graph.add((activity, PROV.used, iris.article(a.id)))
         graph.add((iris.article(a.id), RDF.type, KGO.Article))
         graph.add((iris.article(a.id), KGO.sha256, Literal(a.sha256)))
@@ -239,7 +239,7 @@ def _add_provenance(
 
     def curated(g: URIRef, title: str, description: str, *sources: URIRef) -> None:
         """A graph of knowledge from outside the articles, attributed to the curators."""
-        describe(g, title, *sources)
+        record_graph(g, title, *sources)
         graph.add((g, PROV.wasAttributedTo, curators))
         graph.add((g, DCTERMS.description, Literal(description, lang="en")))
 
@@ -265,8 +265,8 @@ def _add_provenance(
             "article's metadata record (corpus/articles/<stem>.meta.yaml). Each value is reified as a "
             "kgo:Assertion recorded in (kgo:recordedIn) that article's kgo:CuratorRecord, never resting on a quote.",
         )
-    describe(iris.ONTOLOGY_GRAPH, "The Kerman KG ontology", iris.ONTOLOGY)
-    describe(iris.PROVENANCE_GRAPH, "Provenance of the graphs of this dataset")
+    record_graph(iris.ONTOLOGY_GRAPH, "The Kerman KG ontology", iris.ONTOLOGY)
+    record_graph(iris.PROVENANCE_GRAPH, "Provenance of the graphs of this dataset")
 
 
 def _summarise(

@@ -154,7 +154,7 @@ def build(
     folder's last build is not mapped or reasoned about again, and the store is updated with what changed.
     Nothing but the units of sound articles is written when the check finds an error.
     """
-    from kg import describe, units
+    from kg import catalog, units
     from kg.curation import CheckOutcome, Problem
 
     started = time.perf_counter()
@@ -186,10 +186,10 @@ def build(
         phase.done("shapes on the shared graphs and quality checks")
         if outcome.errors:
             return result
-    description = describe.describe(
+    description = catalog.dataset_description(
         {iris.ONTOLOGY_GRAPH: made.ontology}, __version__, files, string_graphs=units.string_graphs(made)
     )
-    files[describe.FILE_NAME] = describe.to_turtle(description)
+    files[catalog.FILE_NAME] = catalog.to_turtle(description)
     previous = Manifest.read(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)  # from here until the end the folder is stale

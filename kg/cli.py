@@ -1094,7 +1094,7 @@ def _queries() -> int:
     for q in named:
         print(f"  {q.name.ljust(width)}  {q.question}")
         for p in q.parameters:
-            print(f"  {''.ljust(width)}    --param {p.describe()}: {p.doc}")
+            print(f"  {''.ljust(width)}    --param {p.signature()}: {p.doc}")
     print(f"\n{len(checks)} quality checks (must return no rows; kg query checks/NAME):")
     for q in checks:
         print(f"  checks/{q.name.ljust(width)}  {q.question}")

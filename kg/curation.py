@@ -31,7 +31,7 @@ from kg import iris, resources
 from kg.build import BuildResult, as_dataset, build_dataset
 from kg.errors import BuildFailed
 from kg.rdfio import Triple
-from kg.reasoning import INFERRED_GRAPH, describe_inferred, infer
+from kg.reasoning import INFERRED_GRAPH, infer, record_inferred_provenance
 from kg.validation import Finding, validate
 
 
@@ -118,7 +118,7 @@ def check_corpus(
         inferred = len(inference.triples)
         graphs[INFERRED_GRAPH] = inference.triples
         provenance = graphs[iris.PROVENANCE_GRAPH] = set(graphs.get(iris.PROVENANCE_GRAPH, ()))
-        describe_inferred(provenance, list(graphs))
+        record_inferred_provenance(provenance, list(graphs))
     outcome = CheckOutcome([], built, graphs, inferred)
     if rules:
         report = validate(built.dataset)  # what was asserted: validation never reads inferred triples

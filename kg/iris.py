@@ -65,7 +65,7 @@ PROVENANCE_GRAPH = URIRef(GRAPH_NS + "provenance")
 #: the OWL 2 RL entailments of the asserted graphs (kg.reasoning)
 INFERRED_GRAPH = URIRef(GRAPH_NS + "inferred")
 BUILD_ACTIVITY_NS = BASE + "id/build/"
-#: the dataset as a whole, as its VoID/DCAT description (kg.describe) names it
+#: the dataset as a whole, as its VoID/DCAT description (kg.catalog) names it
 DATASET = URIRef(ENTITY_NS + "dataset")
 #: the SPARQL endpoint serving the dataset: the path ``kg serve`` answers at, under the base like every other IRI
 SPARQL_ENDPOINT = URIRef(BASE + "sparql")

@@ -282,7 +282,7 @@ def queries_page(queries: Mapping[str, NamedQuery]) -> str:
     """The named queries and quality checks with their parameters."""
     rows = []
     for name, q in queries.items():
-        params = "<br>".join(f"<code>{esc(p.describe())}</code>: {esc(p.doc)}" for p in q.parameters)
+        params = "<br>".join(f"<code>{esc(p.signature())}</code>: {esc(p.doc)}" for p in q.parameters)
         rows.append((f'<a href="/queries/{esc(quote(name))}">{esc(name)}</a>', esc(q.question), params or "—"))
     body = "<h1>Named queries</h1>\n" + _table(("query", "question", "parameters"), rows, "queries")
     return document("named queries", body)

@@ -5,7 +5,7 @@ hand-edited)::
 
     README.md                   what is here, the version, how to load it
     void.ttl                    VoID and DCAT description of the dataset, its graphs and every file
-                                below (size, SHA-256, media type), with the version (kg.describe)
+                                below (size, SHA-256, media type), with the version (kg.catalog)
     context.jsonld              the JSON-LD context of the JSON-LD files (kg.jsonld)
     data/kerman-kg.trig         every graph, the inferred one included (named graphs kept)
     data/kerman-kg.nq           the same, as N-Quads
@@ -182,7 +182,7 @@ def publish(
     """
     version = check_version(version or __version__)
     updating = check_destination(out_dir) is not None  # refuses early, before the long part
-    from kg import describe, export, ontodoc
+    from kg import catalog, export, ontodoc
 
     dataset = export.load_source(data, build)
     ontology_graph = dataset.graph(iris.ONTOLOGY_GRAPH)
@@ -212,8 +212,8 @@ def publish(
         )
         for name, fmt, graphs in DATA_FILES
     }
-    description = describe.describe(dataset, version, distributions, download_base, titles=titles)
-    files[describe.FILE_NAME] = describe.to_turtle(description)
+    description = catalog.dataset_description(dataset, version, distributions, download_base, titles=titles)
+    files[catalog.FILE_NAME] = catalog.to_turtle(description)
     files["README.md"] = _readme(version, sorted(files)).encode("utf-8")
 
     # an update is staged inside the destination, so that its files move in by renames on one file system

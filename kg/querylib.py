@@ -47,7 +47,7 @@ class Parameter:
     default: str | None = None
     required: bool = False
 
-    def describe(self) -> str:
+    def signature(self) -> str:
         if self.default is not None:
             note = f"default {self.default}"
         else:

@@ -355,11 +355,11 @@ def with_inferences(dataset: Dataset) -> tuple[Dataset, Inference]:
     inferred.addN((s, p, o, inferred) for s, p, o in inference.triples)
     provenance = result.graph(iris.PROVENANCE_GRAPH)
     names = [g.identifier for g in result.graphs() if len(g)]
-    describe_inferred(provenance, [n for n in names if isinstance(n, URIRef)])
+    record_inferred_provenance(provenance, [n for n in names if isinstance(n, URIRef)])
     return result, inference
 
 
-def describe_inferred(provenance: TripleSink, graph_names: Iterable[URIRef]) -> None:
+def record_inferred_provenance(provenance: TripleSink, graph_names: Iterable[URIRef]) -> None:
     """Say in the provenance graph what the inferred graph is and what it came from."""
     activity = URIRef(iris.ENTITY_NS + "activity/owl-rl-reasoning")
     provenance.add((INFERRED_GRAPH, RDF.type, PROV.Entity))

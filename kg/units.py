@@ -45,7 +45,7 @@ from kg.annotations import ArticleMapper
 from kg.corpus import CorpusLayout
 from kg.errors import BuildFailed, InputError
 from kg.rdfio import Triple, TurtleWriter, nt_triple
-from kg.reasoning import INFERRED_GRAPH, Closure, Rules, Schema, Strings, describe_inferred, keep_strings
+from kg.reasoning import INFERRED_GRAPH, Closure, Rules, Schema, Strings, keep_strings, record_inferred_provenance
 from kg.registry import Entity
 
 if TYPE_CHECKING:
@@ -524,7 +524,7 @@ def build_units(
         rows[INFERRED_GRAPH] = sorted(infer(reasoner, by_unit))
         inferred = len(rows[INFERRED_GRAPH])
         names = [*rows, iris.ONTOLOGY_GRAPH, iris.PROVENANCE_GRAPH, *(iris.article_graph(s) for s in units)]
-        describe_inferred(provenance, [n for n in names if n != INFERRED_GRAPH])
+        record_inferred_provenance(provenance, [n for n in names if n != INFERRED_GRAPH])
     # the summary counts the asserted graphs, as kg.build does: before the inferred graph's provenance is added
     summary.graphs = sum(1 for name in rows if name != INFERRED_GRAPH) + 2 + sum(1 for u in units.values() if u.graph)
     summary.triples = (
@@ -690,7 +690,7 @@ def nquads(build: UnitBuild) -> bytes:
 
 
 def string_graphs(build: UnitBuild) -> dict[str, list[Strings]]:
-    """Every graph but the ontology as rows, by name in N-Triples form (what :func:`kg.describe.describe` counts)."""
+    """Every graph but the ontology as rows, by name in N-Triples form (what kg.catalog.dataset_description counts)."""
     found = {name.n3(): rows for name, rows in build.rows.items()}
     for stem, unit in build.units.items():
         found[iris.article_graph(stem).n3()] = text_rows(unit.graph)

@@ -596,7 +596,7 @@ class Executor:
             disposition = f'attachment; filename="{dossierpage.filename(job.iri, job.view)}"'
             return Reply(200, found[0], found[1], headers={"Content-Disposition": disposition})
         above = dossierpage.section_for(self.engine, job.iri)  # an attack's page opens with its dossier
-        return Reply(200, HTML_FORMAT.media_type, pages.resource_page(self.describe(node), above).encode("utf-8"))
+        return Reply(200, HTML_FORMAT.media_type, pages.resource_page(self.resource_view(node), above).encode("utf-8"))
 
     def _exists(self, node: ox.NamedNode) -> bool:
         store = self.store
@@ -685,7 +685,7 @@ class Executor:
             )
         return pages.Term("literal", str(term))
 
-    def describe(self, node: ox.NamedNode) -> pages.ResourceView:
+    def resource_view(self, node: ox.NamedNode) -> pages.ResourceView:
         """Everything a resource's page shows, read from the store."""
         from kg import pages
 

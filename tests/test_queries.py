@@ -206,7 +206,7 @@ def test_every_rewritten_query_keeps_its_reference() -> None:
     for name, reference in REFERENCES.items():
         assert name in NAMED, f"{name}: a reference text without a named query"
         assert reference.columns == NAMED[name].columns, name
-        assert [p.describe() for p in reference.parameters] == [p.describe() for p in NAMED[name].parameters], name
+        assert [p.signature() for p in reference.parameters] == [p.signature() for p in NAMED[name].parameters], name
         assert reference.text.startswith("# Pre-rewrite text of queries/"), name
         original = reference.text.split("\n", 2)[2]
         assert NAMED[name].text != original, f"{name}: not rewritten, so the reference is not needed"

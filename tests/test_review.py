@@ -648,18 +648,18 @@ def test_facts_in_words() -> None:
             "attack_type": "SuicideBombing",
         }
     }
-    assert words.describe("facts", claim, names) == (
+    assert words.in_words("facts", claim, names) == (
         "Claim of responsibility by Islamic State, via Al-Furqan, 2024-01-04, method: suicide bombing"
     )
     assert words.category("facts", claim) == "claim"
     figure = {
         "casualties": {"type": "killed", "of": "kerman-bombings", "figure": "at least 84", "given_by": "nobody-known"}
     }
-    assert words.describe("facts", figure, names) == (
+    assert words.in_words("facts", figure, names) == (
         "Death toll of 2024 Kerman bombings: “at least 84” (at least 84), given by “nobody-known”"
     )
     dated = {"relations": [["kerman-bombings", "occurredOn", {"date": "2024-01-03", "as_written": "on Wednesday"}]]}
-    assert words.describe("facts", dated, names) == "2024 Kerman bombings occurred on 2024-01-03 (“on Wednesday”)"
+    assert words.in_words("facts", dated, names) == "2024 Kerman bombings occurred on 2024-01-03 (“on Wednesday”)"
     assert words.category("facts", dated) == "date"
     assert words.category("facts", {"relations": [["a", "relatedIncident", "b"]]}) == "prior-incident"
 

@@ -401,7 +401,7 @@ class Review:
 
     def build(self, stem: str) -> dict[str, Any]:
         """The full check, and the build written into the review's folder when it passes."""
-        from kg import __version__, describe, iris, rdfio
+        from kg import __version__, catalog, iris, rdfio
         from kg.curation import check_corpus
 
         files = self.files(stem)
@@ -415,7 +415,7 @@ class Review:
             return {"built": False, "check": check}
         dataset = outcome.dataset
         outputs = {rdfio.TRIG: rdfio.to_trig(dataset), rdfio.NQUADS: rdfio.to_nquads(dataset)}
-        outputs[describe.FILE_NAME] = describe.to_turtle(describe.describe(dataset, __version__, outputs))
+        outputs[catalog.FILE_NAME] = catalog.to_turtle(catalog.dataset_description(dataset, __version__, outputs))
         try:
             written = rdfio.write_outputs(self.out, outputs)
         except OSError as exc:
@@ -559,7 +559,7 @@ def _item_view(item: document.Item, text: str, names: words.Names) -> dict[str, 
         "marked": isinstance(item.node, dict) and "review" in item.node,
         "kind": item.kind,
         "category": words.category(item.section, data),
-        "description": words.describe(item.section, data, names) if isinstance(item.node, dict) else "not a mapping",
+        "description": words.in_words(item.section, data, names) if isinstance(item.node, dict) else "not a mapping",
         "spans": [[document.code_units(text, s), document.code_units(text, e)] for s, e in spans],
         "quote_found": bool(spans) or "quote" not in data,
         "data": data,

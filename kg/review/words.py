@@ -121,7 +121,7 @@ def category(section: str, item: Mapping[str, Any]) -> str:
     return "relation"
 
 
-def describe(section: str, item: Mapping[str, Any], names: Names) -> str:
+def in_words(section: str, item: Mapping[str, Any], names: Names) -> str:
     """An item said in words (see the module docstring)."""
     if section == "entities":
         kind = names.cls(item.get("type")) if not isinstance(item.get("type"), list) else "entity"

@@ -13,7 +13,7 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDFS, VOID, XSD
 from rdflib.term import Node
 
-from kg import __version__, describe, iris, rdfio, resources
+from kg import __version__, catalog, iris, rdfio, resources
 from kg.corpus import CorpusLayout
 from kg.namespaces import SCHEMA
 from kg.rdfio import Triple
@@ -59,7 +59,7 @@ def built_dataset(built_dir: Path) -> Dataset:
 
 @pytest.fixture(scope="module")
 def description(built_dir: Path) -> Graph:
-    path = built_dir / describe.FILE_NAME
+    path = built_dir / catalog.FILE_NAME
     return Graph().parse(path, format="turtle", publicID=path.resolve().as_uri())
 
 
@@ -211,18 +211,21 @@ def test_every_void_dcat_and_spdx_term_used_exists(description: Graph) -> None:
 @pytest.mark.slow
 def test_description_is_deterministic(built_dir: Path, built_dataset: Dataset) -> None:
     files = {name: (built_dir / name).read_bytes() for name in (rdfio.TRIG, rdfio.NQUADS)}
-    first = describe.to_turtle(describe.describe(built_dataset, __version__, files))
-    second = describe.to_turtle(describe.describe(rdfio.load_dataset(built_dir / rdfio.NQUADS), __version__, files))
-    assert first == second == (built_dir / describe.FILE_NAME).read_bytes()
+    first = catalog.to_turtle(catalog.dataset_description(built_dataset, __version__, files))
+    reread = rdfio.load_dataset(built_dir / rdfio.NQUADS)
+    second = catalog.to_turtle(catalog.dataset_description(reread, __version__, files))
+    assert first == second == (built_dir / catalog.FILE_NAME).read_bytes()
 
 
 def test_version_and_download_base_are_parameters(built_dataset: Dataset) -> None:
-    graph = describe.describe(built_dataset, "9.9.9", {"kerman-kg.nq": b"x"}, download_base="https://example.org/d/")
+    graph = catalog.dataset_description(
+        built_dataset, "9.9.9", {"kerman-kg.nq": b"x"}, download_base="https://example.org/d/"
+    )
     assert graph.value(iris.DATASET, DCAT.version) == Literal("9.9.9")
     assert (iris.DATASET, VOID.dataDump, URIRef("https://example.org/d/kerman-kg.nq")) in graph
-    Graph().parse(data=describe.to_turtle(graph), format="turtle")  # parses back
+    Graph().parse(data=catalog.to_turtle(graph), format="turtle")  # parses back
     with pytest.raises(ValueError, match="media type"):
-        describe.describe(built_dataset, "1", {"dump.zip": b""})
+        catalog.dataset_description(built_dataset, "1", {"dump.zip": b""})
 
 
 @pytest.fixture(params=["frozen", pytest.param("synthetic", marks=pytest.mark.slow)])
@@ -251,20 +254,20 @@ def shapes(description: Graph) -> tuple[set[Triple], Counter[tuple[Node, Node, f
 
 def test_the_description_is_the_same_from_string_triples(frozen: Dataset) -> None:
     files = {rdfio.NQUADS: b"<a> <b> <c> <d> .\n"}
-    expected = shapes(describe.describe(frozen, __version__, files))
+    expected = shapes(catalog.dataset_description(frozen, __version__, files))
     assert len(expected[0]) > 200 and sum(expected[1].values()) > 100
     for keep in ([iris.ONTOLOGY_GRAPH], [iris.ONTOLOGY_GRAPH, iris.PROVENANCE_GRAPH]):  # provenance parsed back, or not
         rdflib_graphs, strings = as_strings(frozen, keep)
-        assert shapes(describe.describe(rdflib_graphs, __version__, files, string_graphs=strings)) == expected
+        assert shapes(catalog.dataset_description(rdflib_graphs, __version__, files, string_graphs=strings)) == expected
 
 
 @pytest.mark.slow
 def test_void_bytes_are_the_same_from_string_triples(data: Dataset) -> None:
     files = {rdfio.TRIG: rdfio.to_trig(data), rdfio.NQUADS: rdfio.to_nquads(data)}
-    expected = describe.to_turtle(describe.describe(data, __version__, files))
+    expected = catalog.to_turtle(catalog.dataset_description(data, __version__, files))
     rdflib_graphs, strings = as_strings(data, [iris.ONTOLOGY_GRAPH])  # the ontology has blank nodes
-    found = describe.describe(rdflib_graphs, __version__, files, string_graphs=strings)
-    assert describe.to_turtle(found) == expected
+    found = catalog.dataset_description(rdflib_graphs, __version__, files, string_graphs=strings)
+    assert catalog.to_turtle(found) == expected
     assert b"void:classPartition" in expected and b"dcterms:source" in expected
 
 
@@ -273,7 +276,7 @@ def term_counts(triples: Collection[Triple]) -> dict[str, int]:
     subjects = {s for s, _, _ in triples}
     return {
         "triples": len(triples),
-        "entities": sum(1 for s in subjects if describe.is_entity(s)),
+        "entities": sum(1 for s in subjects if catalog.is_entity(s)),
         "distinctSubjects": len(subjects),
         "distinctObjects": len({o for _, _, o in triples}),
         "properties": len({p for _, p, _ in triples}),
@@ -296,7 +299,7 @@ def test_counts_and_partitions_are_those_of_rdflibs_terms(frozen: Dataset) -> No
     strings = {
         name.n3(): [rdfio.nt_triple(t) for t in triples] for name, triples in graphs.items() if name not in ontology
     }
-    description = describe.describe(ontology, __version__, string_graphs=strings)
+    description = catalog.dataset_description(ontology, __version__, string_graphs=strings)
     for name, triples in graphs.items():
         assert void_counts(description, name) == term_counts(triples), name
     quads = [triple for triples in graphs.values() for triple in triples]
@@ -311,7 +314,7 @@ def test_counts_and_partitions_are_those_of_rdflibs_terms(frozen: Dataset) -> No
         if p == RDF.type:
             instances[o].add(s)
     triples_of = Counter(p for _, p, _ in quads)
-    classes = {c: (len(m), sum(1 for s in m if describe.is_entity(s))) for c, m in instances.items()}
+    classes = {c: (len(m), sum(1 for s in m if catalog.is_entity(s))) for c, m in instances.items()}
     assert (
         partition_counts(description, VOID.classPartition, VOID["class"], [VOID.distinctSubjects, VOID.entities])
         == classes
@@ -326,7 +329,7 @@ def test_article_graphs_are_described_from_string_triples(frozen: Dataset) -> No
     graphs = rdfio.graph_triples(frozen)
     ontology = {iris.ONTOLOGY_GRAPH: graphs[iris.ONTOLOGY_GRAPH]}
     strings = {name.n3(): [rdfio.nt_triple(t) for t in rows] for name, rows in graphs.items() if name not in ontology}
-    description = describe.describe(ontology, __version__, string_graphs=strings)
+    description = catalog.dataset_description(ontology, __version__, string_graphs=strings)
     described = 0
     for article in frozen.subjects(RDF.type, URIRef(iris.ONTOLOGY_NS + "Article")):
         name = iris.article_graph(str(article).rsplit("/", 1)[-1])
@@ -343,8 +346,8 @@ def test_article_graphs_are_described_from_string_triples(frozen: Dataset) -> No
 
 def test_counting_text_tells_terms_apart_as_rdflib_does() -> None:
     """IRIs and literals with the same characters, language tags differing in case, blank nodes, the URI space."""
-    space = URIRef(describe.ENTITY_SPACE)
-    entity = URIRef(describe.ENTITY_SPACE + "x")
+    space = URIRef(catalog.ENTITY_SPACE)
+    entity = URIRef(catalog.ENTITY_SPACE + "x")
     triples: list[Triple] = [
         (entity, RDFS.label, Literal("a", lang="EN")),
         (entity, RDFS.label, Literal("a", lang="en")),
@@ -357,14 +360,14 @@ def test_counting_text_tells_terms_apart_as_rdflib_does() -> None:
         (space, RDFS.seeAlso, BNode("b")),
         (BNode("b"), RDFS.seeAlso, Literal("1", datatype=XSD.integer)),
         (BNode("b"), RDFS.seeAlso, Literal("01", datatype=XSD.integer, normalize=False)),
-        (URIRef(describe.ENTITY_SPACE + "y"), RDF.type, Literal("class", lang="EN")),
-        (URIRef(describe.ENTITY_SPACE + "z"), RDF.type, Literal("class", lang="en")),
+        (URIRef(catalog.ENTITY_SPACE + "y"), RDF.type, Literal("class", lang="EN")),
+        (URIRef(catalog.ENTITY_SPACE + "z"), RDF.type, Literal("class", lang="en")),
     ]
-    counts = describe.count(triples)
-    assert counts == describe.count_strings([rdfio.nt_triple(t) for t in triples])
+    counts = catalog.count(triples)
+    assert counts == catalog.count_strings([rdfio.nt_triple(t) for t in triples])
     # 13 triples; entities x, y, z (the URI space itself is none); subjects x, space, b, y, z; objects: "a"@EN and
     # "a"@en are one, "1" and "01" two; properties label, seeAlso, type; classes "Class", rdfs:Class, "class"@en
-    assert counts == describe.Counts(13, 3, 5, 11, 3, 3)
+    assert counts == catalog.Counts(13, 3, 5, 11, 3, 3)
     assert tuple(term_counts(triples).values()) == (13, 3, 5, 11, 3, 3)
 
 
@@ -372,6 +375,6 @@ def test_string_graphs_are_named_by_iris_given_once(frozen: Dataset) -> None:
     graphs = rdfio.graph_triples(frozen)
     registry = [rdfio.nt_triple(t) for t in graphs[iris.REGISTRY_GRAPH]]
     with pytest.raises(ValueError, match="both"):
-        describe.describe(frozen, __version__, string_graphs={iris.REGISTRY_GRAPH.n3(): registry})
+        catalog.dataset_description(frozen, __version__, string_graphs={iris.REGISTRY_GRAPH.n3(): registry})
     with pytest.raises(ValueError, match="N-Triples form"):
-        describe.describe({}, __version__, string_graphs={str(iris.REGISTRY_GRAPH): registry})
+        catalog.dataset_description({}, __version__, string_graphs={str(iris.REGISTRY_GRAPH): registry})

@@ -1,6 +1,6 @@
 """The dataset description: VoID and DCAT, counted from the built graphs.
 
-:func:`describe` reads a built dataset and returns a graph that says what it
+:func:`dataset_description` reads a built dataset and returns a graph that says what it
 is, in the two vocabularies catalogues and crawlers read: VoID (W3C Interest
 Group Note "Describing Linked Datasets with the VoID Vocabulary") and DCAT
 (W3C Recommendation "Data Catalog Vocabulary", version 3). ``kg build`` writes
@@ -291,7 +291,7 @@ def _small_graph(
     return graph
 
 
-def describe(
+def dataset_description(
     dataset: Dataset | rdfio.GraphTriples,
     version: str,
     distributions: Mapping[str, bytes] | None = None,
@@ -543,11 +543,11 @@ def _add_distributions(
 def to_turtle(description: Graph) -> bytes:
     """The description as Turtle: the same graph always gives the same bytes.
 
-    :func:`describe` labels its blank nodes (partitions, checksums) in the order of what they describe, so
+    :func:`dataset_description` labels its blank nodes (partitions, checksums) in the order of what they describe, so
     the same counts give the same labels, and rdflib's Turtle serializer sorts subjects, predicates and
     objects (and nests the blank nodes, by label).
     """
     return description.serialize(format="longturtle", encoding="utf-8")
 
 
-__all__ = ["FILE_NAME", "Counts", "count", "count_strings", "describe", "is_entity", "to_turtle"]
+__all__ = ["FILE_NAME", "Counts", "count", "count_strings", "dataset_description", "is_entity", "to_turtle"]
