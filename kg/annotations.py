@@ -36,7 +36,7 @@ from kg import dates, iris, quotes
 from kg.corpus import Article, MetaValue
 from kg.errors import InputError
 from kg.figures import QUALIFIERS, parse_figure
-from kg.namespaces import KGO, NIF, SCHEMA
+from kg.namespaces import KGO, KGO_NS, NIF, SCHEMA
 from kg.ontology import Vocabulary
 from kg.registry import Entity, parse_names, parse_types
 from kg.yamlsrc import Node, load_yaml
@@ -392,7 +392,7 @@ class ArticleMapper:
                 cls = self._class(o_node, KGO.Event, KGO.Agent, KGO.Place, KGO.Position)
                 triple = (self._entity(s_node, cls, "the subject of 'a'"), RDF.type, cls)
             else:
-                prop = KGO[prop_name]
+                prop = KGO_NS[prop_name]
                 if prop not in self.vocabulary.object_properties | self.vocabulary.datatype_properties:
                     raise p_node.error(
                         f"unknown property '{prop_name}'"
@@ -541,7 +541,7 @@ class ArticleMapper:
         g.add((iri, KGO.figureAsWritten, Literal(as_written)))
         g.add((iri, KGO.numberAsWritten, Literal(number_as_written)))
         g.add((iri, KGO["count"], Literal(count, datatype=XSD.nonNegativeInteger)))
-        g.add((iri, KGO.qualifier, KGO[qualifier]))
+        g.add((iri, KGO.qualifier, KGO_NS[qualifier]))
         giver = self._entity(
             body.require("given_by", "a casualty figure (who gave it; 'publisher' for the article's own voice)"),
             self.vocabulary.ranges.get(KGO.givenBy),
@@ -698,7 +698,7 @@ class ArticleMapper:
 
     def _class(self, node: Node, *roots: URIRef) -> URIRef:
         name = node.text("a class")
-        cls = KGO[name]
+        cls = KGO_NS[name]
         if cls not in self.vocabulary.classes or not any(self.vocabulary.is_subclass(cls, r) for r in roots):
             allowed = [c for r in roots for c in self.vocabulary.subclasses_of(r)]
             raise node.error(f"'{name}' is not one of the allowed classes here" + _suggest(name, allowed))

@@ -11,8 +11,10 @@ from rdflib import Dataset, Graph, Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import iris
+from kg.terms import KGO as KGO  # the ontology's terms, generated: a misspelt KGO.term fails where it is named
 
-KGO = Namespace(iris.ONTOLOGY_NS)
+#: the ontology's namespace, for names read from data (any local name; checked against the ontology elsewhere)
+KGO_NS = Namespace(iris.ONTOLOGY_NS)
 KGD = Namespace(iris.ENTITY_NS)
 KGG = Namespace(iris.GRAPH_NS)
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
@@ -38,7 +40,7 @@ SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
 
 #: prefix -> namespace, in the order they are bound.
 PREFIXES: dict[str, Namespace] = {
-    "kgo": KGO,
+    "kgo": KGO_NS,
     "kgd": KGD,
     "kgg": KGG,
     "rdf": Namespace(str(RDF)),

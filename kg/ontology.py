@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from kg import __version__, iris, namespaces
 from kg.errors import InputError
-from kg.namespaces import KGO
+from kg.namespaces import KGO_NS
 
 
 def ontology_files(folder: Path) -> list[Path]:
@@ -94,7 +94,7 @@ class Vocabulary:
     def from_graph(cls, graph: Graph) -> Vocabulary:
         def ours(kind: URIRef) -> frozenset[URIRef]:
             return frozenset(
-                s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(str(KGO))
+                s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(str(KGO_NS))
             )
 
         classes = ours(OWL.Class)
@@ -134,7 +134,7 @@ class Vocabulary:
         )
 
     def term(self, local_name: str) -> URIRef:
-        return KGO[local_name]
+        return KGO_NS[local_name]
 
     def is_subclass(self, cls: URIRef, of: URIRef) -> bool:
         """Whether cls is of or a (transitive) subclass of it."""
@@ -169,9 +169,57 @@ class Vocabulary:
 
     def subclasses_of(self, of: URIRef) -> list[str]:
         """Local names of the classes under of (itself included), sorted."""
-        return sorted(str(c)[len(str(KGO)) :] for c in self.classes if self.is_subclass(c, of))
+        return sorted(str(c)[len(str(KGO_NS)) :] for c in self.classes if self.is_subclass(c, of))
 
 
 def _local(term: URIRef) -> str:
     text = str(term)
-    return text[len(str(KGO)) :] if text.startswith(str(KGO)) else text
+    return text[len(str(KGO_NS)) :] if text.startswith(str(KGO_NS)) else text
+
+
+def terms_module(graph: Graph) -> str:
+    """The Python source of ``kg/terms.py``: the ontology's classes and properties as an rdflib
+    ``DefinedNamespace``, so that code naming a term the ontology lacks fails as it is imported.
+
+    Generated, never edited: ``python -m kg.ontology > kg/terms.py`` (a test checks it is up to date).
+    """
+    vocabulary = Vocabulary.from_graph(graph)
+    ours = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(KGO_NS))}
+    typed = vocabulary.classes | vocabulary.object_properties | vocabulary.datatype_properties
+    kinds = (
+        ("classes", vocabulary.classes),
+        ("object properties", vocabulary.object_properties),
+        ("datatype properties", vocabulary.datatype_properties),
+        ("individuals and other terms (qualifiers, annotation properties)", frozenset(ours - typed)),
+    )
+    lines = [
+        '"""The kgo: terms, generated from the ontology: do not edit, run ``python -m kg.ontology > kg/terms.py``.',
+        "",
+        "Code names a term as ``KGO.Attack``; a term the ontology does not define raises AttributeError where it",
+        "is named, that is when its module is imported (rdflib's DefinedNamespace). A name read from data goes",
+        "through ``kg.namespaces.KGO_NS``, which accepts any local name, and is checked against the ontology",
+        "(:class:`kg.ontology.Vocabulary`) with a message for the curator.",
+        '"""',
+        "",
+        "from rdflib import URIRef",
+        "from rdflib.namespace import DefinedNamespace, Namespace",
+        "",
+        "",
+        "class KGO(DefinedNamespace):",
+        f'    """The Kerman KG ontology, ``{KGO_NS}``."""',
+        "",
+        "    _fail = True",
+        f'    _NS = Namespace("{KGO_NS}")',
+    ]
+    for heading, terms in kinds:
+        lines += ["", f"    # {heading}"]
+        for term in sorted(terms, key=str):
+            label = graph.value(term, RDFS.label)
+            lines.append(f"    {_local(term)}: URIRef" + (f"  # {label}" if label is not None else ""))
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    from kg import resources
+
+    print(terms_module(load_ontology(resources.ontology_dir())), end="")

@@ -23,7 +23,7 @@ from rdflib import URIRef
 
 from kg import iris
 from kg.errors import InputError
-from kg.namespaces import KGO
+from kg.namespaces import KGO, KGO_NS
 from kg.ontology import Vocabulary
 from kg.yamlsrc import Node, load_yaml
 
@@ -84,7 +84,7 @@ def parse_types(node: Node, vocabulary: Vocabulary, what: str) -> list[URIRef]:
     types = []
     for item in node.seq(what):
         name = item.text(what)
-        cls = KGO[name]
+        cls = KGO_NS[name]
         if cls not in vocabulary.classes:
             raise item.error(f"unknown class '{name}' in {what}; see ontology/modules/*.ttl")
         if not any(vocabulary.is_subclass(cls, r) for r in roots):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 import kg
 from kg import iris, resources
-from kg.namespaces import KGO
+from kg.namespaces import KGO, KGO_NS
 from kg.ontology import load_ontology, ontology_files
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
@@ -106,3 +108,28 @@ def test_every_term_the_data_uses_is_declared(dataset, ontology: Graph) -> None:
             if isinstance(term, URIRef) and str(term).startswith(str(KGO)):
                 used.add(term)
     assert used and used <= declared, sorted(used - declared)
+
+
+def test_the_generated_terms_are_up_to_date(ontology: Graph) -> None:
+    """kg/terms.py is generated from the ontology (python -m kg.ontology > kg/terms.py): regenerate it after an edit."""
+    from kg.ontology import terms_module
+
+    generated = terms_module(ontology)
+    assert (Path(kg.__file__).parent / "terms.py").read_text(encoding="utf-8") == generated, (
+        "kg/terms.py is out of date: run python -m kg.ontology > kg/terms.py"
+    )
+
+
+def test_a_misspelt_term_fails_where_it_is_named() -> None:
+    from kg.terms import KGO
+
+    assert KGO.Attack == KGO_NS.Attack and KGO.title == KGO_NS["title"] and KGO.atLeast in our_terms_of_kgo()
+    with pytest.raises(AttributeError):
+        KGO.Atack  # noqa: B018
+    assert KGO_NS["Atack"] == URIRef(str(KGO_NS) + "Atack")  # names read from data: checked by the Vocabulary
+
+
+def our_terms_of_kgo() -> set[URIRef]:
+    from kg.terms import KGO
+
+    return {URIRef(str(KGO) + name) for name in KGO.__annotations__}

@@ -23,7 +23,7 @@ from rdflib.term import Node
 from kg import iris, resources
 from kg import shaclunits as su
 from kg.build import BuildResult, as_dataset, build_dataset
-from kg.namespaces import KGD, KGO
+from kg.namespaces import KGD, KGO, KGO_NS
 from kg.ontology import load_ontology
 from kg.reasoning import INFERRED_GRAPH
 from kg.validation import SH, Finding, load_shapes, validate
@@ -156,9 +156,9 @@ def test_project_shapes_read_one_hop_and_the_types_of_values() -> None:
     assert deps.inverse == frozenset() and deps.object_targets == frozenset() and deps.target_nodes == frozenset()
     assert deps.schema == {RDFS.subClassOf}
     kept = su.exported_triples(
-        [(KGD.x, RDF.type, KGO.Person), (KGD.x, RDFS.label, Literal("x")), (KGO.A, RDFS.subClassOf, KGO.B)], deps
+        [(KGD.x, RDF.type, KGO.Person), (KGD.x, RDFS.label, Literal("x")), (KGO_NS.A, RDFS.subClassOf, KGO_NS.B)], deps
     )
-    assert kept == [(KGD.x, RDF.type, KGO.Person), (KGO.A, RDFS.subClassOf, KGO.B)]
+    assert kept == [(KGD.x, RDF.type, KGO.Person), (KGO_NS.A, RDFS.subClassOf, KGO_NS.B)]
 
 
 # ----------------------------------------------------------------------------- the whole is the union of the units
