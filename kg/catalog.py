@@ -76,7 +76,7 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID, XSD
 from rdflib.term import Node
 
-from kg import iris, namespaces, rdfio
+from kg import formatregistry, iris, namespaces, rdfio
 from kg.namespaces import DCAT, KGD, SCHEMA, SPDX
 from kg.rdfio import NTriple, Triple
 
@@ -85,14 +85,9 @@ FILE_NAME = "void.ttl"
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
-#: media type and W3C format IRI (the ones ``void:feature`` uses) by file suffix
+#: media type and W3C format IRI (the ones ``void:feature`` uses) by file suffix (kg.formatregistry)
 MEDIA_TYPES: dict[str, tuple[str, URIRef]] = {
-    ".trig": ("application/trig", URIRef("http://www.w3.org/ns/formats/TriG")),
-    ".nq": ("application/n-quads", URIRef("http://www.w3.org/ns/formats/N-Quads")),
-    ".ttl": ("text/turtle", URIRef("http://www.w3.org/ns/formats/Turtle")),
-    ".nt": ("application/n-triples", URIRef("http://www.w3.org/ns/formats/N-Triples")),
-    ".jsonld": ("application/ld+json", URIRef("http://www.w3.org/ns/formats/JSON-LD")),
-    ".rdf": ("application/rdf+xml", URIRef("http://www.w3.org/ns/formats/RDF_XML")),
+    f.suffix: (f.media_type, URIRef(f.w3c_iri)) for f in formatregistry.RDF_FORMATS
 }
 #: resources worth a first look, listed as ``void:exampleResource`` when the dataset describes them
 EXAMPLE_RESOURCES = (KGD["kerman-bombings"], KGD["islamic-state"])

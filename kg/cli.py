@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg import __version__
+from kg import __version__, formatregistry
 
 if TYPE_CHECKING:
     from kg.build import Summary
@@ -245,7 +245,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         "-f",
         default=None,
-        choices=("table", "csv", "tsv", "json", "xml", "markdown", "turtle", "jsonld", "nt"),
+        choices=(*formatregistry.QUERY_RESULTS, *formatregistry.QUERY_GRAPHS),
         help="table (default for SELECT/ASK), csv, tsv, json (SPARQL JSON), xml, markdown; "
         "turtle (default for CONSTRUCT/DESCRIBE), jsonld, nt",
     )
@@ -622,7 +622,7 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         "--format",
         "-f",
         default=None,
-        choices=("trig", "nquads", "jsonld", "turtle", "ntriples", "rdfxml"),
+        choices=formatregistry.EXPORT_NAMES,
         help="trig (default), nquads or jsonld keep the named graphs; turtle, ntriples or rdfxml hold their union",
     )
     export_cmd.add_argument(

@@ -27,20 +27,11 @@ from pathlib import Path
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg import iris, namespaces
+from kg import formatregistry, iris, namespaces
 from kg.namespaces import SD, VOID, W3C_FORMATS
 
-#: the result formats the endpoint writes (W3C's unique URIs for file formats)
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "JSON-LD",
-    "N-Triples",
-    "RDF_XML",
-)
+#: the result formats the endpoint writes (W3C's unique URIs for file formats), in the server's order
+RESULT_FORMATS = tuple(f.w3c for f in (*formatregistry.SERVER_RESULTS, *formatregistry.SERVER_GRAPHS))
 #: the build's files that ``/dumps/`` serves (the ones void.ttl links to)
 DUMPS = ("kerman-kg.nq", "kerman-kg.trig")
 VOID_PATH = "/.well-known/void"

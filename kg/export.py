@@ -35,30 +35,16 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
-from kg import iris, namespaces, rdfio
+from kg import formatregistry, iris, namespaces, rdfio
 
-#: The formats, in the order ``--help`` lists them.
-FORMATS = ("trig", "nquads", "jsonld", "turtle", "ntriples", "rdfxml")
+#: The formats, in the order ``--help`` lists them (:data:`kg.formatregistry.EXPORT_NAMES`).
+FORMATS = formatregistry.EXPORT_NAMES
 #: The formats that keep named graphs; the others get the union of the selected graphs.
-GRAPH_FORMATS = frozenset({"trig", "nquads", "jsonld"})
+GRAPH_FORMATS = frozenset(name for name in FORMATS if formatregistry.by_name(name).carries == "dataset")
 #: File suffixes by format.
-SUFFIXES = {
-    "trig": ".trig",
-    "nquads": ".nq",
-    "jsonld": ".jsonld",
-    "turtle": ".ttl",
-    "ntriples": ".nt",
-    "rdfxml": ".rdf",
-}
+SUFFIXES = {name: formatregistry.by_name(name).suffix for name in FORMATS}
 #: Media types by format.
-MEDIA_TYPES = {
-    "trig": "application/trig",
-    "nquads": "application/n-quads",
-    "jsonld": "application/ld+json",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-}
+MEDIA_TYPES = {name: formatregistry.by_name(name).media_type for name in FORMATS}
 #: The framed views ``frame=`` accepts.
 FRAMES = ("attack",)
 #: Graph names that mean every graph.

@@ -24,11 +24,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from kg import namespaces
+from kg import formatregistry, namespaces
 from kg.engine import Result
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown")
-GRAPH_FORMATS = ("turtle", "jsonld", "nt")
+#: ``kg query --format`` for SELECT and ASK answers, and for CONSTRUCT and DESCRIBE answers (kg.formatregistry)
+SELECT_FORMATS = formatregistry.QUERY_RESULTS
+GRAPH_FORMATS = formatregistry.QUERY_GRAPHS
 CELL_WIDTH = 80
 SPARQL_RESULTS_NS = str(namespaces.SPARQL_RESULTS)
 #: a character XML 1.0 cannot hold (its Char production)
@@ -79,7 +80,7 @@ def render(result: Result, fmt: str) -> str:
         if fmt not in GRAPH_FORMATS:
             raise ValueError(f"a CONSTRUCT or DESCRIBE answer is RDF: use --format {', '.join(GRAPH_FORMATS)}")
         assert result.graph is not None
-        serialized = result.graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}[fmt])
+        serialized = result.graph.serialize(format=formatregistry.by_name(fmt).rdflib)
         return serialized if isinstance(serialized, str) else serialized.decode("utf-8")
     if fmt not in SELECT_FORMATS:
         raise ValueError(f"a SELECT or ASK answer is a table: use --format {', '.join(SELECT_FORMATS)}")

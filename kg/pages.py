@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from kg import iris
+from kg import formatregistry, iris
 from kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:
@@ -471,13 +471,8 @@ def resource_page(view: ResourceView, above: str = "") -> str:
     if view.truncated:
         parts.append('<p class="note">Some statements are left out: the page shows at most the row limit.</p>')
     head = "".join(
-        f'<link rel="alternate" type="{mime}" href="{esc(data_url(view.iri, fmt) or "")}">\n'
-        for fmt, mime in (
-            ("turtle", "text/turtle"),
-            ("jsonld", "application/ld+json"),
-            ("nt", "application/n-triples"),
-            ("rdfxml", "application/rdf+xml"),
-        )
+        f'<link rel="alternate" type="{f.media_type}" href="{esc(data_url(view.iri, f.name) or "")}">\n'
+        for f in formatregistry.SERVER_GRAPHS
     )
     return document(title, "\n".join(parts), head)
 

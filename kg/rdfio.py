@@ -40,24 +40,14 @@ from rdflib.plugins.serializers.nt import _nt_row, _quoteLiteral
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
-from kg import namespaces, readers
+from kg import formatregistry, namespaces, readers
 from kg.errors import InputError
 
 TRIG = "kerman-kg.trig"
 NQUADS = "kerman-kg.nq"
 
-FORMATS_BY_SUFFIX = {
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".nquads": "nquads",
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
+#: rdflib's parser name by file suffix, for every suffix an RDF file may have (kg.formatregistry)
+FORMATS_BY_SUFFIX = {suffix: f.rdflib for f in formatregistry.RDF_FORMATS for suffix in f.suffixes()}
 
 
 Triple = tuple[Node, Node, Node]

@@ -52,7 +52,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg import iris, resources
+from kg import formatregistry, iris, resources
 from kg.errors import InputError
 
 #: The IRI of the project's JSON-LD context (``kg/context.jsonld``, published beside the data);
@@ -62,17 +62,19 @@ CONTEXT_IRI = iris.BASE + "context.jsonld"
 #: context IRI (as the document writes it, or resolved against the document's own IRI) to file.
 CONTEXTS_VARIABLE = "KG_JSONLD_CONTEXTS"
 
+
+def _oxigraph_format(fmt: formatregistry.Format) -> ox.RdfFormat:
+    """Oxigraph's parser for an RDF format of :mod:`kg.formatregistry`, found by its media type."""
+    found = ox.RdfFormat.from_media_type(fmt.media_type)
+    if found is None:
+        raise LookupError(f"Oxigraph has no parser for {fmt.label} ({fmt.media_type})")
+    return found
+
+
 #: rdflib's format name (:data:`kg.rdfio.FORMATS_BY_SUFFIX`) -> Oxigraph's parser
-OXIGRAPH_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+OXIGRAPH_FORMATS = {f.rdflib: _oxigraph_format(f) for f in formatregistry.RDF_FORMATS}
 #: the formats that can name graphs; the others' triples all go into the file's graph
-DATASET_FORMATS = frozenset({"trig", "nquads", "json-ld"})
+DATASET_FORMATS = frozenset(f.rdflib for f in formatregistry.RDF_FORMATS if f.carries == "dataset")
 
 #: A quad as rdflib terms: subject, predicate, object, graph name.
 Quad = tuple[Node, Node, Node, Node]

@@ -81,6 +81,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg import formatregistry
 from kg.lanes import FAST, HEAVY, HEAVY_NICENESS, ClientSlots, LanePolicy, LaneSettings, client_key, fingerprint
 from kg.sandbox import Isolation, isolate_network
 
@@ -98,43 +99,17 @@ log = logging.getLogger("kg.serve")
 # ------------------------------------------------------------------ answer formats
 
 
-@dataclass(frozen=True)
-class AnswerFormat:
-    """A format an answer can be written in: its name, media type, the other media types and the
-    ``format=`` keywords that ask for it."""
-
-    name: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
-
-
+#: a format an answer can be written in (kg.formatregistry: name, media type, the other media types and
+#: the ``format=`` keywords that ask for it)
+AnswerFormat = formatregistry.Format
 #: SELECT and ASK answers, in the server's order of preference (the first is the default)
-SELECT_FORMATS = (
-    AnswerFormat("json", "application/sparql-results+json", ("application/json",), ("json", "srj")),
-    AnswerFormat("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml", "srx")),
-    AnswerFormat("csv", "text/csv", (), ("csv",)),
-    AnswerFormat("tsv", "text/tab-separated-values", (), ("tsv",)),
-)
+SELECT_FORMATS = formatregistry.SERVER_RESULTS
 #: CONSTRUCT and DESCRIBE answers and data documents
-GRAPH_FORMATS = (
-    AnswerFormat(
-        "turtle",
-        "text/turtle",
-        ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
-        ("turtle", "ttl", "n3"),
-    ),
-    AnswerFormat("jsonld", "application/ld+json", ("application/json", "application/x-json+ld"), ("jsonld", "json-ld")),
-    AnswerFormat("nt", "application/n-triples", (), ("nt", "ntriples", "n-triples")),
-    AnswerFormat("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdfxml", "rdf", "rdf+xml")),
-)
+GRAPH_FORMATS = formatregistry.SERVER_GRAPHS
 #: answers of named queries and linked-data pages, for browsers
-HTML_FORMAT = AnswerFormat("html", "text/html", ("application/xhtml+xml",), ("html",))
+HTML_FORMAT = formatregistry.HTML
 #: a named query's text with its parameters written in (kg.querytext), for the query page's editor
-SPARQL_TEXT = AnswerFormat("sparql", "application/sparql-query", (), ("sparql", "rq"))
+SPARQL_TEXT = formatregistry.SPARQL_QUERY
 
 KIND_NAMES = {"select": "a SELECT or ASK answer", "graph": "a CONSTRUCT or DESCRIBE answer"}
 
