@@ -1,0 +1,93 @@
+"""The package's shape: no import cycle between its modules, and every module says what it holds.
+
+Imports inside functions are left out: they are how a module defers a heavy dependency (a query worker
+imports the engine after its memory cap is set), and they do not make the modules depend on each other
+when imported.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+KG = Path(__file__).resolve().parent.parent / "kg"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(KG.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(path): path for path in sorted(KG.rglob("*.py"))}
+
+
+def imported(name: str, path: Path) -> set[str]:
+    """The kg modules a module imports at its top level (TYPE_CHECKING blocks left out)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names}
+    return {module for module in found if module in MODULES and module not in (name, "kg")}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or through others: the strongly connected
+    components of more than one module (Tarjan's algorithm), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return sorted(found)
+
+
+def test_the_walk_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    assert len(MODULES) > 30, f"only {len(MODULES)} modules found under {KG}"
+    graph = {name: imported(name, path) for name, path in MODULES.items()}
+    assert sum(len(deps) for deps in graph.values()) > 50, "the import graph is nearly empty: the reader is broken"
+    assert cycles(graph) == []
+
+
+def test_every_module_says_what_it_holds() -> None:
+    """A module docstring, whose first line says what the module is for."""
+    missing = [
+        name
+        for name, path in MODULES.items()
+        if not (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").strip()
+    ]
+    assert missing == []
