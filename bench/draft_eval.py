@@ -106,7 +106,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
-from kg.figures import parse_figure  # noqa: E402  (the build's own reading of a figure)
+from kg.curation.figures import parse_figure  # noqa: E402  (the build's own reading of a figure)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO / "corpus"
@@ -198,7 +198,7 @@ def as_str_list(value: Any) -> list[str]:
 
 
 def read_figure(figure: str) -> tuple[int | None, str | None]:
-    """(count, qualifier) of a figure as written, as the build reads it (kg.figures); (None, None) when unreadable."""
+    """(count, qualifier) of a figure as written, as the build reads it (kg.curation.figures), else (None, None)."""
     try:
         parsed = parse_figure(figure.strip())
     except ValueError:

@@ -39,8 +39,8 @@ Usage: ``python bench/load.py --starvation [--seconds 30] [--heavy-clients 16] [
 
 ``--dossier`` measures the work of an attack's page on the server (issue 17): in this process, on the
 store of a build of the real corpus (built into a temporary folder, or ``--build DIR``) opened read-only
-as a query worker opens it (:class:`kg.workers.Executor`), it runs ``--requests`` times (after one
-unmeasured run) the dossier alone (:func:`kg.dossier.gather` and :func:`kg.dossierpage.dossier_section`),
+as a query worker opens it (:class:`kg.web.workers.Executor`), it runs ``--requests`` times (after one
+unmeasured run) the dossier alone (:func:`kg.web.dossier.gather` and :func:`kg.web.dossierpage.dossier_section`),
 the whole page job of the attack (``/page/kerman-bombings``: the dossier and the table of triples), and,
 as the reference, the page job of an entity without a dossier (``/page/islamic-state``). It prints the
 median and the 95th percentile of the processor time (``time.process_time``: this process, all its
@@ -73,7 +73,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.queries import params_for  # noqa: E402
-from kg.querylib import NamedQuery, library  # noqa: E402
+from kg.sparql.querylib import NamedQuery, library  # noqa: E402
 
 ANNOUNCEMENT = re.compile(r"listening on (http://\S+?)/? ")
 #: SELECT/ASK answers as SPARQL JSON; CONSTRUCT/DESCRIBE (entity-card) as Turtle
@@ -406,9 +406,9 @@ def starvation(args: argparse.Namespace) -> list[dict[str, object]]:
 
 def dossier_timing(runs: int, build: Path | None) -> list[dict[str, object]]:
     """The processor and wall-clock time of an attack's dossier and pages, in a worker's setting (see above)."""
-    from kg import dossier, dossierpage
     from kg.cli import main as kg_main
-    from kg.workers import Executor, Limits, ResourceJob
+    from kg.web import dossier, dossierpage
+    from kg.web.workers import Executor, Limits, ResourceJob
 
     if build is None:
         build = Path(tempfile.mkdtemp(prefix="kg-dossier-")) / "build"

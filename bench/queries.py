@@ -10,7 +10,7 @@ given with ``--data LABEL=FILE``, for example ``bench/synthetic.py 500 DIR`` bui
   Python start-up, opening the store, answering and printing, i.e. what a researcher waits for at the
   terminal;
 - *warm*, per named query: the same query again in a process that already has the store open
-  (:class:`kg.engine.OxigraphEngine`, as in a notebook or behind ``kg serve``), the median of
+  (:class:`kg.sparql.engine.OxigraphEngine`, as in a notebook or behind ``kg serve``), the median of
   ``--repeat`` runs, with its documented parameters (the defaults; the required ones from
   :data:`REQUIRED`);
 - *p95*, per query with parameter values (a default or a required parameter; a query whose
@@ -50,9 +50,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.engine import open_engine  # noqa: E402
-from kg.querying import run  # noqa: E402
-from kg.querylib import NamedQuery, library  # noqa: E402
+from kg.sparql.engine import open_engine  # noqa: E402
+from kg.sparql.querying import run  # noqa: E402
+from kg.sparql.querylib import NamedQuery, library  # noqa: E402
 
 #: values for the queries' required parameters, on the real corpus; on a synthetic corpus every
 #: entity id and article stem gets the prefix of a synthetic article (see params_for)

@@ -4,16 +4,16 @@ For the real corpus and for synthetic corpora of each size (``--sizes``, made
 by ``bench/synthetic.py`` in a temporary folder), every step (``--steps``)
 runs in a fresh Python subprocess, so that its peak memory is its own:
 
-- ``build``: :func:`kg.build.build_dataset` plus writing TriG and N-Quads with
-  :mod:`kg.rdfio` to a temporary folder;
-- ``reason``: ``kg.reasoning.infer(dataset)`` (the OWL 2 RL rules the ontology
+- ``build``: :func:`kg.pipeline.build.build_dataset` plus writing TriG and N-Quads with
+  :mod:`kg.rdf.rdfio` to a temporary folder;
+- ``reason``: ``kg.pipeline.reasoning.infer(dataset)`` (the OWL 2 RL rules the ontology
   calls for, run to a fixpoint), whose ``.graph`` holds the inferred triples kept;
-- ``reason-owlrl``: ``kg.reasoning.infer_owlrl(dataset)``, the same with owlrl:
+- ``reason-owlrl``: ``kg.pipeline.reasoning.infer_owlrl(dataset)``, the same with owlrl:
   the reference the ``reason`` row is read against (the note says whether both
   kept the same triples);
-- ``validate``: ``kg.validation.validate(dataset)`` (the SHACL shapes, on
+- ``validate``: ``kg.pipeline.validation.validate(dataset)`` (the SHACL shapes, on
   pyshacl-turbo or pySHACL, and the quality checks on Oxigraph, over what was
-  asserted) on the dataset with its inferences (``kg.reasoning.with_inferences``,
+  asserted) on the dataset with its inferences (``kg.pipeline.reasoning.with_inferences``,
   not timed; validation leaves the inferred graph out); its report's
   ``conforms`` and number of violations are shown.
 
@@ -108,7 +108,7 @@ def _triples(dataset: Any) -> int:
 
 
 def _built(corpus: Path) -> Any:
-    from kg.build import build_dataset
+    from kg.pipeline.build import build_dataset
 
     return build_dataset(corpus).dataset
 
@@ -134,8 +134,8 @@ class Protocol:
 
 
 def _build_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
-    from kg import rdfio
-    from kg.build import build_dataset
+    from kg.pipeline.build import build_dataset
+    from kg.rdf import rdfio
 
     protocol.ready()
     start = time.perf_counter()
@@ -152,7 +152,7 @@ def _build_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
 
 
 def _reason_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
-    infer = _function("kg.reasoning", "infer")
+    infer = _function("kg.pipeline.reasoning", "infer")
     dataset = _built(corpus)
     triples_in = _triples(dataset)
     protocol.ready()
@@ -168,8 +168,8 @@ def _reason_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
 
 
 def _reason_owlrl_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
-    infer_owlrl = _function("kg.reasoning", "infer_owlrl")
-    infer = _function("kg.reasoning", "infer")
+    infer_owlrl = _function("kg.pipeline.reasoning", "infer_owlrl")
+    infer = _function("kg.pipeline.reasoning", "infer")
     dataset = _built(corpus)
     triples_in = _triples(dataset)
     protocol.ready()
@@ -187,8 +187,8 @@ def _reason_owlrl_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
 
 
 def _validate_step(corpus: Path, protocol: Protocol) -> dict[str, Any]:
-    validate = _function("kg.validation", "validate")
-    with_inferences = _function("kg.reasoning", "with_inferences")
+    validate = _function("kg.pipeline.validation", "validate")
+    with_inferences = _function("kg.pipeline.reasoning", "with_inferences")
     dataset, _ = with_inferences(_built(corpus))
     triples_in = _triples(dataset)
     protocol.ready()

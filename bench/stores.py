@@ -5,15 +5,15 @@ What it measures, for one built dataset (a synthetic corpus of ``--articles N`` 
 
 - *load*: the embedded engine's store made from the file (Oxigraph's bulk loader, as ``kg query --data``
   does the first time), wall seconds;
-- *push*, per store: :func:`kg.push.push` of the file into a private Oxigraph server and a private Virtuoso
+- *push*, per store: :func:`kg.stores.push.push` of the file into a private Oxigraph server and a private Virtuoso
   (each started in a temporary folder, on loopback ports, and removed after), i.e. what ``kg push`` does:
   read the file, PUT every graph over the Graph Store Protocol, then count each graph in the store. The
   table gives the wall time of the whole call, the part after reading the file (sending and the count
   check, which ``kg push`` reports) and the triples per second of that part, and whether the store's counts
   match the build's;
-- *queries*, per named query and check: :func:`kg.querying.run` (the function ``kg query`` calls) on the
-  embedded engine (:class:`kg.engine.OxigraphEngine` over the store made from the file) and on a
-  :class:`kg.remote.RemoteEngine` per store, the same text with the same parameters. Parameter values are
+- *queries*, per named query and check: :func:`kg.sparql.querying.run` (the function ``kg query`` calls) on the
+  embedded engine (:class:`kg.sparql.engine.OxigraphEngine` over the store made from the file) and on a
+  :class:`kg.stores.endpoint.RemoteEngine` per store, the same text with the same parameters. Parameter values are
   chosen as ``bench/queries.py`` chooses them (its :data:`REQUIRED` and :func:`params_for`, imported): a
   query with parameter values runs once per value of ``--values`` different synthetic articles (the
   entities of article 0, 5, 10...; on the real corpus, the same values again), a listing (no parameter
@@ -28,7 +28,7 @@ JSON has its CPU time (``time.process_time`` of the process that answers) beside
 runs in a worker process of its own (``multiprocessing``, spawned once and again after a timeout), so that a
 query past ``--timeout`` can be stopped: Oxigraph's evaluation cannot be interrupted from Python. A remote
 query past ``--timeout`` is abandoned by the client (an httpx read timeout, through
-:class:`kg.stores.Connection`'s ``answer_timeout``); Virtuoso is also sent ``timeout`` (milliseconds, its
+:class:`kg.stores.http.Connection`'s ``answer_timeout``); Virtuoso is also sent ``timeout`` (milliseconds, its
 endpoint's own per-query limit) so that it stops working on the query too; Oxigraph server is not told
 (``oxigraph serve --timeout-s`` would, but the launcher does not pass it), and may go on evaluating an
 abandoned query for a while, which can slow the next ones. Such a run is shown as ``> S s`` and the
@@ -85,12 +85,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from kg.engine import Result, open_engine, store_path  # noqa: E402
-from kg.push import ProgressLine, push  # noqa: E402
-from kg.querying import run  # noqa: E402
-from kg.querylib import NamedQuery, library  # noqa: E402
-from kg.remote import RemoteEngine  # noqa: E402
-from kg.stores import PASSWORD_VARIABLE, Connection, Credentials, StoreError  # noqa: E402
+from kg.sparql.engine import Result, open_engine, store_path  # noqa: E402
+from kg.sparql.querying import run  # noqa: E402
+from kg.sparql.querylib import NamedQuery, library  # noqa: E402
+from kg.stores.endpoint import RemoteEngine  # noqa: E402
+from kg.stores.http import PASSWORD_VARIABLE, Connection, Credentials, StoreError  # noqa: E402
+from kg.stores.push import ProgressLine, push  # noqa: E402
 from queries import p95, params_for  # noqa: E402  (bench/queries.py)
 
 STORES = ("oxigraph", "virtuoso")
@@ -275,7 +275,7 @@ class Embedded:
 
 
 class Remote:
-    """A store's query endpoint through :class:`kg.remote.RemoteEngine`, with the timeout on each answer."""
+    """A store's query endpoint through :class:`kg.stores.endpoint.RemoteEngine`, with the timeout on each answer."""
 
     def __init__(self, name: str, endpoint: str, credentials: Credentials, timeout: float) -> None:
         self.name, self.timeout = name, timeout
@@ -382,7 +382,7 @@ def synthetic_dataset(engine: Embedded) -> bool:
 
 
 def pushed_into(name: str, url: str, data: Path, user: str | None) -> dict[str, object]:
-    """Push the file into the store with :func:`kg.push.push`; its figures (and mismatches, if any)."""
+    """Push the file into the store with :func:`kg.stores.push.push`; its figures (and mismatches, if any)."""
     log(f"push into {name}: {url}")
     started = time.perf_counter()
     pushed = push(url, data=data, user=user, progress=ProgressLine())

@@ -39,15 +39,15 @@ def load(path: str | Path | None = None, corpus: str | Path | None = None, reaso
         kg.errors.BuildFailed: the corpus has input errors.
     """
     if path is not None:
-        from kg.rdfio import load_dataset
+        from kg.rdf.rdfio import load_dataset
 
         dataset = load_dataset(Path(path))
     else:
-        from kg.build import build_dataset
+        from kg.pipeline.build import build_dataset
 
         dataset = build_dataset(Path(corpus) if corpus is not None else None).dataset
     if reason:
-        from kg.reasoning import with_inferences
+        from kg.pipeline.reasoning import with_inferences
 
         dataset = with_inferences(dataset)[0]
     return dataset
@@ -57,8 +57,8 @@ def query(  # type: ignore[no-untyped-def]
     name_or_sparql: str, data: str | Path | None = None, limit: int | None = None, offset: int = 0, **params: str
 ):
     """Run a named query (or any SPARQL) and return its rows (a page with limit and offset); see
-    :func:`kg.querying.query`."""
-    from kg.querying import query as run_query
+    :func:`kg.sparql.querying.query`."""
+    from kg.sparql.querying import query as run_query
 
     return run_query(name_or_sparql, data, None, limit, offset, **params)
 

@@ -22,9 +22,9 @@ import stores
 from rdflib import Dataset
 
 from kg import resources
-from kg.build import BuildResult, build_dataset
-from kg.namespaces import sparql_prologue
-from kg.reasoning import Inference, with_inferences
+from kg.pipeline.build import BuildResult, build_dataset
+from kg.pipeline.reasoning import Inference, with_inferences
+from kg.rdf.namespaces import sparql_prologue
 
 REPO = Path(__file__).resolve().parent.parent
 #: a frozen copy of the five Kerman articles, their registry and Wikidata list (tests/fixtures/README.md)
@@ -164,7 +164,7 @@ def synthetic(synthetic_corpus: Path) -> Dataset:
 @pytest.fixture(scope="session")
 def frozen_file(frozen: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The frozen corpus written as kg build writes it (TriG): for tests that mutate known nodes of the five."""
-    from kg import rdfio
+    from kg.rdf import rdfio
 
     folder = tmp_path_factory.mktemp("frozen")
     return rdfio.write_outputs(folder, {rdfio.TRIG: rdfio.to_trig(frozen)})[0]

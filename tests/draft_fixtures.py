@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kg import iris
+from kg.curation.registry import Entity
 from kg.drafting.analysis import Analysis, analyse
-from kg.namespaces import KGO
-from kg.registry import Entity
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO
 
 
 def _entity(slug: str, types: list[str], label: str, aliases: list[str] | None = None, **extra: object) -> Entity:

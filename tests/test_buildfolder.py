@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import run_kg
 
-from kg import buildfolder, resources
+from kg import resources
+from kg.pipeline import buildfolder
 
 pytestmark = pytest.mark.slow
 

@@ -13,10 +13,12 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDFS, VOID, XSD
 from rdflib.term import Node
 
-from kg import __version__, catalog, iris, rdfio, resources
-from kg.corpus import CorpusLayout
-from kg.namespaces import SCHEMA
-from kg.rdfio import Triple
+from kg import __version__, resources
+from kg.curation.corpus import CorpusLayout
+from kg.publishing import catalog
+from kg.rdf import iris, rdfio
+from kg.rdf.namespaces import SCHEMA
+from kg.rdf.rdfio import Triple
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from conftest import run_kg
 
 from kg import resources
 from kg.cli import main
-from kg.corpus import CorpusLayout
+from kg.curation.corpus import CorpusLayout
 
 ARTICLE = "001_159c79e2a15fef9d"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset
 
-from kg.namespaces import sparql_prologue
+from kg.rdf.namespaces import sparql_prologue
 
 A0, A1, A2, A3, A4 = "000", "001", "002", "003", "004"
 FIVE = (

@@ -18,14 +18,15 @@ from conftest import with_sixth_article
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from kg import export, iris, rdfio
 from kg.cli import main
-from kg.curation import check_corpus
-from kg.engine import OxigraphEngine
-from kg.namespaces import KGO, NIF, SCHEMA
-from kg.querying import run
-from kg.querylib import library
-from kg.querytext import example_params
+from kg.curation.check import check_corpus
+from kg.publishing import export
+from kg.rdf import iris, rdfio
+from kg.rdf.namespaces import KGO, NIF, SCHEMA
+from kg.sparql.engine import OxigraphEngine
+from kg.sparql.querying import run
+from kg.sparql.querylib import library
+from kg.sparql.querytext import example_params
 
 STEM = "900_test_wire"
 ARTICLE = iris.article(STEM)

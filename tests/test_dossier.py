@@ -1,4 +1,4 @@
-"""The dossier of an attack (kg.dossier, kg.dossierpage) on the session's build of the embedded corpus.
+"""The dossier of an attack (kg.web.dossier, kg.web.dossierpage) on the session's build of the embedded corpus.
 
 The corpus grows, so every expectation is read from the graph through the named queries themselves: the
 dossier must show exactly what they answer, in the right row, with the right quote.
@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import with_sixth_article
 
-from kg import dossier, dossierpage, querying
-from kg.dossier import Dossier
-from kg.engine import OxigraphEngine, open_engine
+from kg.sparql import querying
+from kg.sparql.engine import OxigraphEngine, open_engine
+from kg.web import dossier, dossierpage
+from kg.web.dossier import Dossier
 
 ATTACK = "https://w3id.org/kerman-kg/id/kerman-bombings"
 

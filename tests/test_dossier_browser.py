@@ -1,4 +1,4 @@
-"""An attack's page in a real browser: the dossier of kg.dossierpage, as kg serve sends it, in Debian's Chromium.
+"""An attack's page in a real browser: the dossier of kg.web.dossierpage, as kg serve sends it, in Debian's Chromium.
 
 The server and the browser are started as tests/test_browser.py starts them; every expectation is read from the
 graph through the named queries (the corpus grows), and the test fails on any console error, CSP violation,
@@ -18,9 +18,9 @@ import pytest
 from chromium import WAIT_MS, console_error, launch
 from test_serve import Server, start
 
-from kg import querying
-from kg.dossier import earliest_day
-from kg.engine import OxigraphEngine, open_engine
+from kg.sparql import querying
+from kg.sparql.engine import OxigraphEngine, open_engine
+from kg.web.dossier import earliest_day
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from draft_fixtures import article
 
-from kg import dates as kgdates
+from kg.curation import dates as kgdates
 from kg.drafting.dates import FoundDate, dates_in
 
 #: a Thursday

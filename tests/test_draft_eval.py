@@ -202,7 +202,7 @@ def test_figures_compare_count_qualifier_and_event() -> None:
 
 
 def test_the_figure_reader_reads_as_the_build_does() -> None:
-    from kg.figures import parse_figure
+    from kg.curation.figures import parse_figure
 
     for figure in ("at least 84", "103", "nearly 100", "more than a hundred", "over 1,000", "about twenty", "some 50"):
         parsed = parse_figure(figure)

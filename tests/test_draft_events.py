@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from draft_fixtures import article
 
-from kg import dates as kgdates
+from kg.curation import dates as kgdates
 from kg.drafting import events
 from kg.drafting.model import DraftFact
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from draft_fixtures import article
 
+from kg.curation.figures import parse_figure
 from kg.drafting import figures
 from kg.drafting.model import DraftFact
-from kg.figures import parse_figure
 
 LEAD = "Twin blasts hit Riverton on Tuesday.\n"
 

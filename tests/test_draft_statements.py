@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from kg import iris
+from kg.curation.registry import Entity
 from kg.drafting import speakers, statements
 from kg.drafting.analysis import Analysis, analyse
 from kg.drafting.model import PUBLISHER, DraftFact
-from kg.namespaces import KGO
-from kg.registry import Entity
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO
 
 TEXT_FIELDS = ("words", "hedge", "method_as_written", "title")
 

@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 from conftest import SIXTH_ARTICLE, with_sixth_article
 
-from kg import iris, resources
+from kg import resources
 from kg.cli import main
-from kg.curation import check_corpus
+from kg.curation.check import check_corpus
 from kg.drafting import draft as drafting
 from kg.drafting.analysis import Analysis, Mention
 from kg.drafting.model import DraftFact
-from kg.namespaces import KGO
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO
 
 STEM = "900_test_wire"
 CLAIM = "The Islamic State group claimed responsibility for the attack in a statement on its Telegram channels."
@@ -234,8 +235,8 @@ def test_a_real_draft_builds_nothing_until_accepted_then_passes_the_check(
     outcome = check_corpus(corpus)
     assert outcome.errors == [], "\n".join(str(e) for e in outcome.errors)
     assert outcome.dataset is not None
-    from kg.engine import OxigraphEngine
-    from kg.querying import run
+    from kg.sparql.engine import OxigraphEngine
+    from kg.sparql.querying import run
 
     engine = OxigraphEngine.from_dataset(outcome.dataset)
     rows, _ = run(engine, "article-facts", {"article": f"kga:{STEM}"})
@@ -248,7 +249,7 @@ def test_a_real_draft_builds_nothing_until_accepted_then_passes_the_check(
 def test_the_drafters_class_lists_are_the_ontologys() -> None:
     """The drafter names classes by their local names; each list must be what the ontology says."""
     from kg.drafting import context
-    from kg.ontology import Vocabulary, load_ontology
+    from kg.rdf.ontology import Vocabulary, load_ontology
 
     vocabulary = Vocabulary.from_graph(load_ontology(resources.ontology_dir()))
     assert context.AGENT_CLASSES == set(vocabulary.subclasses_of(KGO.Agent))

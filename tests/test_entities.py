@@ -9,11 +9,12 @@ from conftest import select, shared_dir
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg import iris, resources
-from kg.corpus import CorpusLayout, read_text
-from kg.namespaces import WD
-from kg.ontology import Vocabulary, load_ontology
-from kg.registry import aliases_not_in, load_registry, load_wikidata
+from kg import resources
+from kg.curation.corpus import CorpusLayout, read_text
+from kg.curation.registry import aliases_not_in, load_registry, load_wikidata
+from kg.rdf import iris
+from kg.rdf.namespaces import WD
+from kg.rdf.ontology import Vocabulary, load_ontology
 
 FIND_BY_NAME = """
 SELECT DISTINCT ?e WHERE {
@@ -100,8 +101,8 @@ def test_wikidata_list_is_the_shared_one() -> None:
 
 
 def test_unlisted_wikidata_item_is_refused(corpus_copy: Path) -> None:
-    from kg.build import build_dataset
     from kg.errors import BuildFailed
+    from kg.pipeline.build import build_dataset
 
     registry = corpus_copy / "entities.yaml"
     registry.write_text(

@@ -21,12 +21,14 @@ from conftest import DOCS, IN_CI
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kg import export, iris, jsonld, rdfio, resources
-from kg.build import BuildResult
+from kg import resources
 from kg.cli import main
-from kg.corpus import CorpusLayout
-from kg.namespaces import KGD, KGO
-from kg.ontology import load_ontology
+from kg.curation.corpus import CorpusLayout
+from kg.pipeline.build import BuildResult
+from kg.publishing import export, jsonld
+from kg.rdf import iris, rdfio
+from kg.rdf.namespaces import KGD, KGO
+from kg.rdf.ontology import load_ontology
 
 RDFLIB_FORMATS = {
     "trig": "trig",
@@ -91,7 +93,7 @@ def union_of(dataset: Dataset) -> Graph:
 def test_shipped_context_is_generated_from_the_ontology() -> None:
     shipped = resources.context_file().read_text(encoding="utf-8")
     assert shipped == jsonld.context_json(jsonld.generated_context()), (
-        "kg/context.jsonld is out of date: run 'python -m kg.jsonld > kg/context.jsonld'"
+        "kg/context.jsonld is out of date: run 'python -m kg.publishing.jsonld > kg/context.jsonld'"
     )
 
 
@@ -113,7 +115,7 @@ def test_every_ontology_term_has_its_key() -> None:
 def test_serve_answers_the_context(tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
-    from kg.serve import ServeOptions, create_app
+    from kg.web.serve import ServeOptions, create_app
 
     app = create_app(ServeOptions(store=tmp_path), pool=object())  # type: ignore[arg-type]  # no query runs
     response = TestClient(app, base_url="http://127.0.0.1").get("/context.jsonld")

@@ -1,4 +1,4 @@
-"""The table of formats (kg.formatregistry): unique where it must be, and the one source of every surface's formats.
+"""The table of formats (kg.rdf.formatregistry): unique where it must be, and the one source of every surface's formats.
 
 Each surface that offers formats (``kg query --format``, ``kg export --format``, the server's content
 negotiation and ``format=`` keywords, the data documents' alternate links, the Service Description, the
@@ -23,11 +23,15 @@ from rdflib.namespace import DCAT, DCTERMS, RDFS
 from rdflib.parser import Parser
 from rdflib.serializer import Serializer
 
-from kg import catalog, cli, endpointdesc, export, formatregistry, formats, namespaces, pages, rdfio, readers, workers
-from kg.engine import Result
-from kg.formatregistry import FORMATS, Format, by_media_type, by_name, by_suffix
-from kg.namespaces import SD
-from kg.serve import choose, negotiate
+from kg import cli
+from kg.publishing import catalog, export
+from kg.rdf import formatregistry, namespaces, rdfio, readers
+from kg.rdf.formatregistry import FORMATS, Format, by_media_type, by_name, by_suffix
+from kg.rdf.namespaces import SD
+from kg.sparql import answers
+from kg.sparql.engine import Result
+from kg.web import endpointdesc, pages, workers
+from kg.web.serve import choose, negotiate
 
 SURFACES = {
     "kg export --format": formatregistry.offer(*formatregistry.EXPORT_NAMES),
@@ -96,7 +100,7 @@ def test_lookups() -> None:
 
 
 def test_the_module_imports_neither_rdflib_nor_pyoxigraph() -> None:
-    """kg.workers imports it in worker processes before their memory cap."""
+    """kg.web.workers imports it in worker processes before their memory cap."""
     tree = ast.parse(Path(formatregistry.__file__).read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
@@ -133,7 +137,7 @@ def test_cli_format_choices_are_the_registry_names() -> None:
     assert _choices(parser, "export", "--format") == formatregistry.EXPORT_NAMES == export.FORMATS
     query = _choices(parser, "query", "--format")
     assert query == ("table", "csv", "tsv", "json", "xml", "markdown", "turtle", "jsonld", "nt")
-    assert query == (*formats.SELECT_FORMATS, *formats.GRAPH_FORMATS)
+    assert query == (*answers.SELECT_FORMATS, *answers.GRAPH_FORMATS)
 
 
 def test_export_tables_are_the_registry_facts() -> None:
@@ -238,5 +242,5 @@ def test_rdflib_reads_and_writes_every_rdf_format_under_its_registered_name() ->
 def test_query_graph_answers_are_written_by_the_registry_writer(name: str) -> None:
     graph = Graph()
     graph.add((URIRef("https://example.org/a"), RDFS.label, Literal("a")))
-    text = formats.render(Result("graph", [], [], graph=graph), name)
+    text = answers.render(Result("graph", [], [], graph=graph), name)
     assert isomorphic(Graph().parse(data=text, format=by_name(name).rdflib), graph)

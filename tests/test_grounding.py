@@ -6,9 +6,10 @@ from conftest import select, shared_dir
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg import iris, resources
-from kg.corpus import CorpusLayout, read_text
-from kg.namespaces import KGO, NIF
+from kg import resources
+from kg.curation.corpus import CorpusLayout, read_text
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO, NIF
 
 
 def article_graphs(dataset: Dataset) -> list[URIRef]:

@@ -12,10 +12,12 @@ from conftest import IN_CI
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from kg import iris, ontodoc, resources
+from kg import resources
 from kg.cli import main
-from kg.namespaces import KGO
-from kg.ontology import load_ontology
+from kg.publishing import ontodoc
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO
+from kg.rdf.ontology import load_ontology
 
 CORE = ("Statement", "ClaimOfResponsibility", "Accusation", "CasualtyReport", "Quote", "Article", "Agent")
 

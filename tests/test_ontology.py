@@ -9,9 +9,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 import kg
-from kg import iris, resources
-from kg.namespaces import KGO, KGO_NS
-from kg.ontology import load_ontology, ontology_files
+from kg import resources
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO, KGO_NS
+from kg.rdf.ontology import load_ontology, ontology_files
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
 
@@ -111,17 +112,17 @@ def test_every_term_the_data_uses_is_declared(dataset, ontology: Graph) -> None:
 
 
 def test_the_generated_terms_are_up_to_date(ontology: Graph) -> None:
-    """kg/terms.py is generated from the ontology (python -m kg.ontology > kg/terms.py): regenerate it after an edit."""
-    from kg.ontology import terms_module
+    """kg/rdf/terms.py is generated from the ontology: after an edit, ``python -m kg.rdf.ontology``."""
+    from kg.rdf.ontology import terms_module
 
     generated = terms_module(ontology)
-    assert (Path(kg.__file__).parent / "terms.py").read_text(encoding="utf-8") == generated, (
-        "kg/terms.py is out of date: run python -m kg.ontology > kg/terms.py"
+    assert (Path(kg.__file__).parent / "rdf" / "terms.py").read_text(encoding="utf-8") == generated, (
+        "kg/rdf/terms.py is out of date: run python -m kg.rdf.ontology"
     )
 
 
 def test_a_misspelt_term_fails_where_it_is_named() -> None:
-    from kg.terms import KGO
+    from kg.rdf.terms import KGO
 
     assert KGO.Attack == KGO_NS.Attack and KGO.title == KGO_NS["title"] and KGO.atLeast in our_terms_of_kgo()
     with pytest.raises(AttributeError):
@@ -130,6 +131,6 @@ def test_a_misspelt_term_fails_where_it_is_named() -> None:
 
 
 def our_terms_of_kgo() -> set[URIRef]:
-    from kg.terms import KGO
+    from kg.rdf.terms import KGO
 
     return {URIRef(str(KGO) + name) for name in KGO.__annotations__}

@@ -20,7 +20,7 @@ def test_wheel_contains_the_data(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     (wheel,) = tmp_path.glob("kerman_kg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {"kg/cli.py", "kg/_data/ontology/kerman-kg.ttl", "kg/_data/corpus/entities.yaml"}
+    expected = {"kg/cli/__init__.py", "kg/_data/ontology/kerman-kg.ttl", "kg/_data/corpus/entities.yaml"}
     expected |= {"kg/_data/corpus/wikidata.tsv", "kg/_data/corpus/README.md"}
     expected.add("kg/context.jsonld")
     for source in sorted((REPO / "corpus" / "articles").iterdir()):

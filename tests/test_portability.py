@@ -1,8 +1,8 @@
 """The named queries are portable: Oxigraph server and Virtuoso give the rows of the embedded engine (issue 15).
 
 Each store (``tests/stores.py``: a private Oxigraph server with its union default graph, and a private
-Virtuoso 7.2) gets the build of the embedded corpus by ``kg push`` (:func:`kg.push.push`, with its count
-check). Each named query and quality check then runs through :class:`kg.remote.RemoteEngine`, the engine of
+Virtuoso 7.2) gets the build of the embedded corpus by ``kg push`` (:func:`kg.stores.push.push`, with its count
+check). Each named query and quality check then runs through :class:`kg.stores.endpoint.RemoteEngine`, the engine of
 ``kg query NAME --endpoint URL``: the text sent is self-contained (every project prefix it uses declared,
 the parameters of its ``# example:``, else its defaults, written in as a ``VALUES`` block), and the
 dataset is either the store's default graph (the union of its graphs, as docs/stores.md sets the stores up)
@@ -44,14 +44,15 @@ from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from kg import iris, push
-from kg.engine import OxigraphEngine, Result, normalise, open_engine
-from kg.querying import prepare, run
-from kg.querylib import NamedQuery, library
-from kg.querytext import example_params
-from kg.remote import RemoteEngine
-from kg.stores import Connection, Credentials
-from kg.validation import check_store
+from kg.pipeline.validation import check_store
+from kg.rdf import iris
+from kg.sparql.engine import OxigraphEngine, Result, normalise, open_engine
+from kg.sparql.querying import prepare, run
+from kg.sparql.querylib import NamedQuery, library
+from kg.sparql.querytext import example_params
+from kg.stores import push
+from kg.stores.endpoint import RemoteEngine
+from kg.stores.http import Connection, Credentials
 
 pytestmark = pytest.mark.slow
 

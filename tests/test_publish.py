@@ -18,8 +18,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, VOID
 
-from kg import __version__, iris
-from kg.publish import (
+from kg import __version__
+from kg.publishing.publish import (
     MANIFEST,
     MARKER,
     PublishError,
@@ -30,6 +30,7 @@ from kg.publish import (
     version_iri,
     write_manifest,
 )
+from kg.rdf import iris
 
 VERSION = "9.8.7-test"
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT namespace predates it
@@ -40,7 +41,7 @@ EXPECTED = {
     "context.jsonld",
     "data/kerman-kg.trig",
     "data/kerman-kg.nq",
-    "data/kerman-kg.jsonld",
+    "data/kerman-kg.publishing.jsonld",
     "data/kerman-kg.ttl",
     "data/kerman-kg.nt",
     "data/kerman-kg.rdf",
@@ -100,7 +101,7 @@ def test_version_is_stamped_into_the_ontology_and_the_description(published: Pat
 
 @pytest.mark.slow  # the publication is made once for these, in about ten seconds
 def test_ontology_files_hold_every_term_of_the_sources(published: Path) -> None:
-    from kg.ontology import load_ontology
+    from kg.rdf.ontology import load_ontology
     from kg.resources import ontology_dir
 
     source = load_ontology(ontology_dir())

@@ -34,13 +34,14 @@ from conftest import DOCS, run_kg, started
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg import iris, push
 from kg.cli import main
-from kg.querycheck import inspect_query
-from kg.querylib import library
-from kg.querytext import example_params
-from kg.remote import self_contained
-from kg.stores import Connection, Credentials, StoreError, query_endpoint
+from kg.rdf import iris
+from kg.sparql.querycheck import inspect_query
+from kg.sparql.querylib import library
+from kg.sparql.querytext import example_params
+from kg.stores import push
+from kg.stores.endpoint import self_contained
+from kg.stores.http import Connection, Credentials, StoreError, query_endpoint
 
 Server = stores.OxigraphServer
 SECRET = "s3cret-Pa55word-never-printed"

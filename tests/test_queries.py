@@ -26,10 +26,10 @@ from rdflib.plugins.sparql.results.xmlresults import XMLResultParser
 from rdflib.term import Node
 from ruamel.yaml import YAML
 
-from kg.engine import OxigraphEngine, RdflibEngine, Result, bound_query, normalise, sparql_term_text
-from kg.formats import render
-from kg.querying import UNKNOWN_NS, Page, bind, paged_text, query, run
-from kg.querylib import QueryLibraryError, library, parse_header
+from kg.sparql.answers import render
+from kg.sparql.engine import OxigraphEngine, RdflibEngine, Result, bound_query, normalise, sparql_term_text
+from kg.sparql.querying import UNKNOWN_NS, Page, bind, paged_text, query, run
+from kg.sparql.querylib import QueryLibraryError, library, parse_header
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -111,8 +111,8 @@ def test_columns_header_matches_the_answer(oxigraph: OxigraphEngine, name: str) 
 def synthetic_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphEngine, RdflibEngine]:
     """Both engines over a synthetic corpus of five articles, one of each template (bench/synthetic.py), built
     and reasoned as kg build does: data the expected answers were not made from."""
-    from kg.build import build_dataset
-    from kg.reasoning import with_inferences
+    from kg.pipeline.build import build_dataset
+    from kg.pipeline.reasoning import with_inferences
 
     corpus = tmp_path_factory.mktemp("synthetic-5") / "corpus"
     script = Path(__file__).resolve().parent.parent / "bench" / "synthetic.py"
@@ -165,8 +165,8 @@ KGD_EDGE = "https://w3id.org/kerman-kg/id/edge-"
 @pytest.fixture(scope="module")
 def synthetic_engine(tmp_path_factory: pytest.TempPathFactory) -> OxigraphEngine:
     """A small synthetic corpus (bench/synthetic.py), built and reasoned as kg build does."""
-    from kg.build import build_dataset
-    from kg.reasoning import with_inferences
+    from kg.pipeline.build import build_dataset
+    from kg.pipeline.reasoning import with_inferences
 
     corpus = tmp_path_factory.mktemp("synthetic") / "corpus"
     script = Path(__file__).resolve().parent.parent / "bench" / "synthetic.py"
@@ -178,7 +178,7 @@ def parameter_sets(engine: OxigraphEngine, name: str) -> list[dict[str, Node]]:
     """Bindings to compare a query under: none at all (every parameter free), the defaults, the example's,
     each parameter alone bound to the first and the last value it takes in the free answer, and a text
     parameter bound to a person's name."""
-    from kg.querytext import example_params
+    from kg.sparql.querytext import example_params
 
     query = NAMED[name]
     sets: list[dict[str, Node]] = [{}]
@@ -617,7 +617,7 @@ def test_a_query_that_binds_its_parameter_itself_still_runs(oxigraph: OxigraphEn
 
 
 def test_a_syntax_error_names_the_line_of_the_text_as_written(oxigraph: OxigraphEngine) -> None:
-    from kg.engine import QuerySyntaxError
+    from kg.sparql.engine import QuerySyntaxError
 
     with pytest.raises(QuerySyntaxError, match=r"\b4:2\b"):  # the closing brace, as the user wrote it
         oxigraph.query("SELECT ?x WHERE {\n  ?x ?p ?o .\n  ?x ?p \n}", {"x": URIRef("https://example.org/x")})
@@ -625,7 +625,7 @@ def test_a_syntax_error_names_the_line_of_the_text_as_written(oxigraph: Oxigraph
 
 def test_unbound_literal_round_trip() -> None:
     """Literals keep their datatype across the engines' term conversions."""
-    from kg.engine import to_oxigraph, to_rdflib
+    from kg.sparql.engine import to_oxigraph, to_rdflib
 
     for term in (
         Literal(84),
@@ -638,8 +638,8 @@ def test_unbound_literal_round_trip() -> None:
 
 
 def test_the_cache_key_changes_with_the_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A cached build made by other code (an edited kg/annotations.py, say) is not reused."""
-    from kg import engine
+    """A cached build made by other code (an edited kg/curation/annotations.py, say) is not reused."""
+    from kg.sparql import engine
 
     data = tmp_path / "data.nq"
     data.write_text("", encoding="utf-8")

@@ -19,9 +19,9 @@ from listeners import Listener
 from rdflib import Graph, Literal, Namespace, URIRef
 from test_serve import TIMEOUT, Server, start
 
-from kg.engine import open_engine
-from kg.querycheck import MAX_DEPTH, NO_SERVICE, QueryRefused, check_query, inspect_query, tokens
-from kg.querying import run
+from kg.sparql.engine import open_engine
+from kg.sparql.querycheck import MAX_DEPTH, NO_SERVICE, QueryRefused, check_query, inspect_query, tokens
+from kg.sparql.querying import run
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -1,8 +1,8 @@
-"""kg.querytext: a named query's text with its parameters written in runs as the bound query does.
+"""kg.sparql.querytext: a named query's text with its parameters written in runs as the bound query does.
 
 Every named query (not the checks, which have no parameters) is run over the cached store with its parameters
 bound from outside (Oxigraph's substitutions), as ``kg query`` runs it (the values written into the text by
-:func:`kg.engine.bound_query`), and as the text the query page loads, with the parameters written in as a
+:func:`kg.sparql.engine.bound_query`), and as the text the query page loads, with the parameters written in as a
 commented VALUES block; the answers must be the same multiset of rows (CONSTRUCT: the same graph).
 Both with the example's parameters of each query's header and with the defaults alone.
 """
@@ -16,10 +16,10 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from kg.engine import OxigraphEngine, Result, open_engine
-from kg.querying import bind
-from kg.querylib import library
-from kg.querytext import example_params, group_start, sparql_term, written_out
+from kg.sparql.engine import OxigraphEngine, Result, open_engine
+from kg.sparql.querying import bind
+from kg.sparql.querylib import library
+from kg.sparql.querytext import example_params, group_start, sparql_term, written_out
 
 NAMED = {name: q for name, q in library().items() if not q.is_check}
 
@@ -35,7 +35,7 @@ class SubstitutingEngine(OxigraphEngine):
     def query(self, text: str, bindings: dict[str, Node] | None = None, base_iri: str | None = None) -> Result:
         from unittest import mock
 
-        from kg import engine
+        from kg.sparql import engine
 
         with mock.patch.object(engine, "bound_query", lambda text, values: (text, dict(values))):
             return super().query(text, bindings)

@@ -1,14 +1,14 @@
 """The fast writers give the bytes rdflib's own serializers give, from rdflib terms and from strings.
 
-:func:`kg.rdfio.to_trig` writes graphs without blank nodes with its own Turtle writer and
-:func:`kg.rdfio.to_nquads` writes rows with rdflib's N-Triples row writer, so that a build does not
+:func:`kg.rdf.rdfio.to_trig` writes graphs without blank nodes with its own Turtle writer and
+:func:`kg.rdf.rdfio.to_nquads` writes rows with rdflib's N-Triples row writer, so that a build does not
 spend its time in rdflib's store. Here rdflib's serializers are the reference: each graph is
 serialized by rdflib (Turtle, N-Triples) on its own, the way the writers did it before, and the
 bytes must be the same, on the frozen corpus with its inferences and on a synthetic corpus whose
 names, numbers and dates differ from the real ones.
 
-The string writers (:func:`kg.rdfio.to_trig_strings`, :func:`kg.rdfio.to_nquads_strings`,
-:meth:`kg.rdfio.TurtleWriter.graph_strings`) take triples as N-Triples text, as an incremental build
+The string writers (:func:`kg.rdf.rdfio.to_trig_strings`, :func:`kg.rdf.rdfio.to_nquads_strings`,
+:meth:`kg.rdf.rdfio.TurtleWriter.graph_strings`) take triples as N-Triples text, as an incremental build
 keeps them: they must give the same bytes as the writers of rdflib terms, on the same data, on the
 text read back from the N-Quads file, and on literals chosen to be awkward.
 """
@@ -26,8 +26,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.plugins.serializers.nt import _nt_row
 
-from kg import iris, namespaces, rdfio
-from kg.rdfio import NTriple, Triple
+from kg.rdf import iris, namespaces, rdfio
+from kg.rdf.rdfio import NTriple, Triple
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Safe readers (:mod:`kg.readers`): what a file given to ``kg`` can make it do.
+"""Safe readers (:mod:`kg.rdf.readers`): what a file given to ``kg`` can make it do.
 
 Every defect of issue 14 (part 5) is a test here that failed before the readers changed:
 
@@ -30,8 +30,10 @@ import pytest
 from listeners import Listener
 from rdflib import Literal, URIRef
 
-from kg import engine, rdfio, readers, resources
+from kg import resources
 from kg.errors import InputError
+from kg.rdf import rdfio, readers
+from kg.sparql import engine
 
 EX = "https://example.org/"
 #: the address space a command under attack may take (a normal run needs well under 1 GiB)

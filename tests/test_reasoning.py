@@ -7,9 +7,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
-from kg import iris
-from kg.namespaces import KGD, KGO
-from kg.reasoning import INFERRED_GRAPH, Inference, infer, keep, with_inferences
+from kg.pipeline.reasoning import INFERRED_GRAPH, Inference, infer, keep, with_inferences
+from kg.rdf import iris
+from kg.rdf.namespaces import KGD, KGO
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def test_query_for_attacks_returns_suicide_bombings() -> None:
     graph = data.graph(URIRef("urn:test"))
     graph.add((KGD["test-suicide-bombing"], RDF.type, KGO.SuicideBombing))
     from kg import resources
-    from kg.ontology import load_ontology
+    from kg.rdf.ontology import load_ontology
 
     for triple in load_ontology(resources.ontology_dir()):
         data.graph(iris.ONTOLOGY_GRAPH).add(triple)
@@ -115,7 +115,7 @@ def test_inferred_triples_are_not_asserted_anywhere_else(reasoned: tuple[Dataset
 
 
 def test_reasoning_leaves_the_asserted_graphs_unchanged(built) -> None:  # type: ignore[no-untyped-def]
-    from kg.build import build_dataset
+    from kg.pipeline.build import build_dataset
 
     fresh = build_dataset().dataset
     before = {g.identifier: len(g) for g in fresh.graphs()}
@@ -154,7 +154,7 @@ def test_stale_inferences_are_replaced(reasoned: tuple[Dataset, Inference]) -> N
 
 @pytest.mark.slow
 def test_the_rules_keep_exactly_what_owlrl_keeps_on_the_corpus(built: object) -> None:
-    from kg.reasoning import infer_owlrl, infer_rules
+    from kg.pipeline.reasoning import infer_owlrl, infer_rules
 
     dataset = built.dataset  # type: ignore[attr-defined]
     ours, reference = infer_rules(dataset).graph, infer_owlrl(dataset).graph
@@ -168,8 +168,8 @@ def test_the_rules_keep_exactly_what_owlrl_keeps_on_a_synthetic_corpus(tmp_path:
     import sys
     from pathlib import Path
 
-    from kg.build import build_dataset
-    from kg.reasoning import infer_owlrl, infer_rules
+    from kg.pipeline.build import build_dataset
+    from kg.pipeline.reasoning import infer_owlrl, infer_rules
 
     folder = Path(str(tmp_path)) / "synthetic"
     script = Path(__file__).resolve().parent.parent / "bench" / "synthetic.py"
@@ -184,8 +184,8 @@ def test_the_rules_keep_exactly_what_owlrl_keeps_on_a_synthetic_corpus(tmp_path:
 def test_the_rules_follow_chains_transitivity_inverses_and_symmetry() -> None:
     """Each rule on a small graph written for the test, beside owlrl's answer on the same graph."""
     from kg import resources
-    from kg.ontology import load_ontology
-    from kg.reasoning import infer_owlrl, infer_rules
+    from kg.pipeline.reasoning import infer_owlrl, infer_rules
+    from kg.rdf.ontology import load_ontology
 
     data = Dataset()
     graph = data.graph(URIRef("urn:test"))

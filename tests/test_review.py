@@ -25,12 +25,12 @@ import httpx
 import pytest
 from conftest import FROZEN_CORPUS, with_sixth_article
 
-from kg import iris
-from kg.curation import check_corpus
+from kg.curation.check import check_corpus
 from kg.drafting import draft as drafting
 from kg.drafting.analysis import Analysis, Mention
 from kg.drafting.model import DraftFact
-from kg.namespaces import KGO
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO
 from kg.review import document, words
 from kg.review.document import AnnotationFile, ReviewError
 from kg.review.server import Review, allowed_hosts, create_app
@@ -533,7 +533,7 @@ def test_two_tabs_do_not_overwrite_each_other(live: Live) -> None:
 
 
 def test_a_failed_write_leaves_the_file_as_it_was(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import rdfio
+    from kg.rdf import rdfio
 
     def full_disk(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
         raise OSError(28, "No space left on device")

@@ -29,10 +29,10 @@ from chromium import WAIT_MS, launch
 from conftest import FROZEN_CORPUS, with_sixth_article
 from test_serve import free_port
 
-from kg import iris
-from kg.curation import check_corpus
+from kg.curation.check import check_corpus
 from kg.drafting.writer import plain, round_trip_yaml
-from kg.namespaces import KGO
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page

@@ -30,12 +30,12 @@ from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
 from rdflib.plugins.sparql.results.tsvresults import TSVResultParser
 from rdflib.plugins.sparql.results.xmlresults import XMLResultParser
 
-from kg import pages
-from kg.engine import OxigraphEngine, open_engine
-from kg.querying import run
-from kg.querylib import library
-from kg.serve import choose, inspect_query, negotiate
-from kg.workers import GRAPH_FORMATS, SELECT_FORMATS
+from kg.sparql.engine import OxigraphEngine, open_engine
+from kg.sparql.querying import run
+from kg.sparql.querylib import library
+from kg.web import pages
+from kg.web.serve import choose, inspect_query, negotiate
+from kg.web.workers import GRAPH_FORMATS, SELECT_FORMATS
 
 KGD = "https://w3id.org/kerman-kg/id/"
 KGG = "https://w3id.org/kerman-kg/graph/"
@@ -183,7 +183,7 @@ def _var(name: str) -> Any:
 
 def test_binds_loopback_by_default(server: Server) -> None:
     from kg.cli import _parser
-    from kg.serve import ServeOptions
+    from kg.web.serve import ServeOptions
 
     assert _parser().parse_args(["serve"]).host == "127.0.0.1"
     assert ServeOptions().host == "127.0.0.1"
@@ -622,8 +622,8 @@ def test_service_makes_no_request(server: Server) -> None:
 
 def test_workers_refuse_service_and_updates_themselves(server: Server) -> None:
     """The workers check again, whoever sends them a job."""
-    from kg.engine import store_path
-    from kg.workers import Executor, Limits, QueryJob
+    from kg.sparql.engine import store_path
+    from kg.web.workers import Executor, Limits, QueryJob
 
     executor = Executor(str(store_path()[0]), Limits(10, 1024, 100))
     listener = Listener()
@@ -736,8 +736,8 @@ def test_cors_only_when_asked(server: Server, limited: Server) -> None:
 def test_internal_errors_are_plain_500(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import asyncio
 
-    from kg.serve import ServeOptions, create_app
-    from kg.workers import WorkerPool
+    from kg.web.serve import ServeOptions, create_app
+    from kg.web.workers import WorkerPool
 
     async def explode(self: WorkerPool, job: object, **_: object) -> object:
         raise RuntimeError("secret internals")

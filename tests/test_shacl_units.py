@@ -1,6 +1,6 @@
-"""SHACL unit by unit (kg.shaclunits): the units' findings together are the whole's, and each lands where it belongs.
+"""SHACL unit by unit (kg.pipeline.shaclunits): the units' findings together are the whole's, each where it belongs.
 
-The reference is :func:`kg.validation.validate` on the whole dataset, quality checks left out (they
+The reference is :func:`kg.pipeline.validation.validate` on the whole dataset, quality checks left out (they
 stay global): every field of every finding, ``terms`` included, must match the disjoint union of
 the articles' and the shared unit's findings, on the embedded corpus, on a synthetic corpus, on
 every data fixture of the shapes, and on a small dataset whose shapes use what today's shapes do
@@ -20,13 +20,14 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from kg import iris, resources
-from kg import shaclunits as su
-from kg.build import BuildResult, as_dataset, build_dataset
-from kg.namespaces import KGD, KGO, KGO_NS
-from kg.ontology import load_ontology
-from kg.reasoning import INFERRED_GRAPH
-from kg.validation import SH, Finding, load_shapes, validate
+from kg import resources
+from kg.pipeline import shaclunits as su
+from kg.pipeline.build import BuildResult, as_dataset, build_dataset
+from kg.pipeline.reasoning import INFERRED_GRAPH
+from kg.pipeline.validation import SH, Finding, load_shapes, validate
+from kg.rdf import iris
+from kg.rdf.namespaces import KGD, KGO, KGO_NS
+from kg.rdf.ontology import load_ontology
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

@@ -9,10 +9,10 @@ Every node shape ``kgs:<Name>`` of ``shapes/*.ttl`` (the data shapes) and of ``s
 * ``expected.yaml``: the exact results the shape gives on ``invalid.ttl`` (focus node, path,
   constraint component, severity; never the message text), compared as a multiset.
 
-A data fixture is validated as ``kg validate`` does it (:func:`kg.validation.validate`: the
+A data fixture is validated as ``kg validate`` does it (:func:`kg.pipeline.validation.validate`: the
 fixture as asserted, the ontology merged in, no inference, every data shape run; the quality
 checks have fixtures of their own, ``tests/test_checks.py``); a lint fixture is an ontology
-graph, linted alone as ``kg.lint.lint_ontology`` does it. Only the results whose source shape is
+graph, linted alone as ``kg.pipeline.lint.lint_ontology`` does it. Only the results whose source shape is
 the shape under test, or one of its property shapes, are compared.
 
 Because nothing is inferred, a constraint that repeats a property's range can fail, and each
@@ -41,9 +41,9 @@ from rdflib.term import Node
 from ruamel.yaml import YAML
 
 from kg import resources
-from kg.lint import lint_ontology, load_lint_shapes
-from kg.ontology import load_ontology
-from kg.validation import Finding, load_shapes, run_shapes, shape_findings, validate, validation_view
+from kg.pipeline.lint import lint_ontology, load_lint_shapes
+from kg.pipeline.validation import Finding, load_shapes, run_shapes, shape_findings, validate, validation_view
+from kg.rdf.ontology import load_ontology
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 KGS = Namespace("https://w3id.org/kerman-kg/shapes#")

@@ -1,8 +1,8 @@
 """Builds by units: an edit rebuilds only its article, and gives the bytes a build from scratch gives.
 
-:mod:`kg.units` keeps each article's triples, entailments and Turtle by the digest of its own
+:mod:`kg.pipeline.units` keeps each article's triples, entailments and Turtle by the digest of its own
 inputs. Whatever it reads back, the outcome must be what a build of the whole corpus at once
-gives: the same graphs, the same entailments (those of :func:`kg.reasoning.infer_rules` over the
+gives: the same graphs, the same entailments (those of :func:`kg.pipeline.reasoning.infer_rules` over the
 whole dataset), the same files and the same store. These tests edit, add and remove articles of a
 corpus built before, and compare with a build into an empty folder.
 """
@@ -16,9 +16,11 @@ import pyoxigraph as ox
 import pytest
 from test_curation import FAULTS, corpus_with_sixth
 
-from kg import buildfolder, iris, rdfio, resources, units
-from kg.curation import Problem, check_corpus
-from kg.reasoning import INFERRED_GRAPH
+from kg import resources
+from kg.curation.check import Problem, check_corpus
+from kg.pipeline import buildfolder, units
+from kg.pipeline.reasoning import INFERRED_GRAPH
+from kg.rdf import iris, rdfio
 
 REPO = Path(__file__).resolve().parent.parent
 OPTIONS = buildfolder.Options(check=False)

@@ -12,11 +12,11 @@ from conftest import run_kg
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg import iris
-from kg.namespaces import KGD, KGO, NIF
-from kg.rdfio import TRIG, load_dataset, to_trig
-from kg.reasoning import INFERRED_GRAPH, with_inferences
-from kg.validation import Finding, load_shapes, run_shapes, shape_findings, validate, validation_view
+from kg.pipeline.reasoning import INFERRED_GRAPH, with_inferences
+from kg.pipeline.validation import Finding, load_shapes, run_shapes, shape_findings, validate, validation_view
+from kg.rdf import iris
+from kg.rdf.namespaces import KGD, KGO, NIF
+from kg.rdf.rdfio import TRIG, load_dataset, to_trig
 
 A1 = "001_159c79e2a15fef9d"
 A0 = "000_97a337defbf8726c"

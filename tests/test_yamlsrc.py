@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.curation.yamlsrc import load_yaml
 from kg.errors import InputError
-from kg.yamlsrc import load_yaml
 
 DOC = """\
 id: fact-1

@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from kg import iris
-from kg.namespaces import KGO
+from kg.rdf import iris
+from kg.rdf.namespaces import KGO
 
 if TYPE_CHECKING:
-    from kg.registry import Entity
+    from kg.curation.registry import Entity
 
 #: confidence of a link, by how the name was found
 LINK_CONFIDENCE = {"label": 0.95, "alias": 0.95, "other-name": 0.9, "variant": 0.8, "partial": 0.75, "new": 0.5}

@@ -5,7 +5,7 @@ written (with the "on" or "in" that introduces them, as curators write them), th
 ISO value (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) when it can be resolved, and the event a
 relative phrase counts from. A value is never guessed: where the anchor a phrase needs is missing,
 the phrase is returned without a value. Every value agrees with its words by
-:func:`kg.dates.disagreements` (a value that would not is dropped).
+:func:`kg.curation.dates.disagreements` (a value that would not is dropped).
 
 Rules, each with the general pattern it covers:
 
@@ -55,7 +55,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kg import dates as kgdates
+from kg.curation import dates as kgdates
 from kg.drafting import context
 from kg.drafting.analysis import Analysis, Mention, Sentence
 

@@ -18,15 +18,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import __version__, dates, rdfio
-from kg.corpus import STEM, CorpusLayout, first_line, read_text
+from kg import __version__
+from kg.curation import dates
+from kg.curation.corpus import STEM, CorpusLayout, first_line, read_text
+from kg.curation.registry import Entity, load_registry, load_wikidata
+from kg.curation.yamlsrc import load_yaml
 from kg.drafting.analysis import Analysis, analyse
 from kg.drafting.model import DraftFact, Extractor
 from kg.drafting.writer import Merged, merge
 from kg.errors import InputError
-from kg.ontology import Vocabulary, load_ontology
-from kg.registry import Entity, load_registry, load_wikidata
-from kg.yamlsrc import load_yaml
+from kg.rdf import rdfio
+from kg.rdf.ontology import Vocabulary, load_ontology
 
 #: a line that is nothing but a date, as datelines print it ("February 2, 2024", "2 February 2024")
 DATELINE = re.compile(

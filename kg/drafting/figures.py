@@ -6,7 +6,7 @@ each with the general pattern it covers:
 - **figure**: a number (digits, "1,200", or a number word) with the qualifier written before it
   ("at least", "more than", "over", "nearly", "almost", "about", "around", "some", "a hundred",
   "more than a hundred"...). The figure is kept exactly as written, qualifier included, and only
-  when :func:`kg.figures.parse_figure` reads it; a qualifier the parser does not know ("up to", "as
+  when :func:`kg.curation.figures.parse_figure` reads it; a qualifier the parser does not know ("up to", "as
   many as", "an estimated", "well over", "fewer than") drops the whole figure rather than lose it.
   Words that are not numbers ("dozens", "hundreds", "numerous") are never figures.
 - **what it counts**, from the words around it:
@@ -47,10 +47,10 @@ from __future__ import annotations
 
 import re
 
+from kg.curation.figures import QUALIFIER_PHRASES, parse_figure
 from kg.drafting import context, events
 from kg.drafting.analysis import Analysis, Mention, Sentence, slug
 from kg.drafting.model import PUBLISHER, DraftFact, new_entities, reference
-from kg.figures import QUALIFIER_PHRASES, parse_figure
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
@@ -63,7 +63,7 @@ _NUMBER = re.compile(
     + r")(?![\w-]|[.,]\d)",
     re.IGNORECASE,
 )
-#: qualifiers kg.figures does not read: a figure written with one is not drafted
+#: qualifiers kg.curation.figures does not read: a figure written with one is not drafted
 UNSUPPORTED_QUALIFIERS = (
     "up to", "as many as", "as few as", "fewer than", "less than", "under", "below", "an estimated", "estimated",
     "a reported", "at most", "no fewer than", "no less than", "not more than", "in excess of", "only", "just",
@@ -212,7 +212,7 @@ def _figure(sentence: Sentence, match: re.Match[str]) -> tuple[int, int] | None:
     if qualifier is not None:
         words = re.sub(r"\s+", " ", qualifier.group("q").lower())
         if qualifier.group("lead") or words not in QUALIFIER_PHRASES:
-            return None  # "well over", "up to", "an estimated": a qualifier kg.figures cannot keep
+            return None  # "well over", "up to", "an estimated": a qualifier kg.curation.figures cannot keep
         lo = qualifier.start("q")
     if re.match(r"\s+of\b", text[match.end() :]):
         return None  # "one of the worst", "two of its members"

@@ -30,7 +30,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from kg import quotes
+from kg.curation import quotes
 from kg.drafting.analysis import Mention, slug
 from kg.drafting.model import DraftFact
 from kg.errors import InputError

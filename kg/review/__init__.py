@@ -11,5 +11,5 @@ road a decision travels:
   and lines) and each decision as a change to the file's text that touches only the lines it must, written
   atomically and only when the file is still the one the page loaded;
 - :mod:`kg.drafting.writer`: the YAML of one item, through ruamel.yaml's round trip;
-- :mod:`kg.curation`: the curator check, run after every change, its problems shown next to their facts.
+- :mod:`kg.curation.check`: the curator check, run after every change, its problems shown next to their facts.
 """

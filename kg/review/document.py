@@ -36,8 +36,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from kg import iris, quotes, rdfio
-from kg.annotations import (
+from kg.curation import quotes
+from kg.curation.annotations import (
     BODIES,
     CASUALTY_KEYS,
     DATE_KEYS,
@@ -47,9 +47,10 @@ from kg.annotations import (
     REVIEW_STATES,
     STATEMENT_KEYS,
 )
-from kg.corpus import STEM
+from kg.curation.corpus import STEM
+from kg.curation.yamlsrc import CONTROL_CHARACTERS
 from kg.drafting import writer
-from kg.yamlsrc import CONTROL_CHARACTERS
+from kg.rdf import iris, rdfio
 
 #: the two lists of an annotation file, in the order the page shows them
 SECTIONS = ("entities", "facts")

@@ -9,7 +9,7 @@ API call must carry, is handed to the script in a ``<meta>`` element.
 
 from __future__ import annotations
 
-from kg.pages import esc
+from kg.web.pages import esc
 
 #: the keys of the common path, shown in the page's help (review.js binds them)
 KEYS = (

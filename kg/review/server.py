@@ -9,7 +9,7 @@ calls the page makes, all JSON:
     its review state, its description in words, where its quotes are, its lines), the progress, and what the
     forms offer (the registry's entities with their names, the ontology's classes and properties).
 ``GET /api/articles/<stem>/check`` (``?rules=1`` for the full check)
-    The curator check (:func:`kg.curation.check_corpus`) of the whole corpus, its problems for this article
+    The curator check (:func:`kg.curation.check.check_corpus`) of the whole corpus, its problems for this article
     grouped by the item whose lines they name. Without ``rules`` only the build's own checks run (quotes,
     references, types, dates: a fraction of a second); with it the SHACL shapes and quality checks too.
 ``POST /api/articles/<stem>/<section>/<id>/review``, ``PUT /api/articles/<stem>/<section>/<id>``, ``POST
@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg import resources
 from kg.review import document, page, words
 from kg.review.document import AnnotationFile, MetaRecord, ReviewError
 
@@ -79,11 +80,11 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-    from kg.curation import CheckOutcome
-    from kg.registry import Entity
+    from kg.curation.check import CheckOutcome
+    from kg.curation.registry import Entity
 
 MAX_BODY = 1024 * 1024
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = resources.static_dir()
 TOKEN_HEADER = "X-Review-Token"
 HTML_HEADERS = {
     "Content-Security-Policy": (
@@ -161,10 +162,10 @@ class Review:
         return files
 
     def vocabulary(self) -> Any:
-        """The ontology's vocabulary (:class:`kg.ontology.Vocabulary`), read once."""
+        """The ontology's vocabulary (:class:`kg.rdf.ontology.Vocabulary`), read once."""
         if self._vocabulary is None:
             from kg import resources
-            from kg.ontology import Vocabulary, load_ontology
+            from kg.rdf.ontology import Vocabulary, load_ontology
 
             graph = load_ontology(resources.ontology_dir())
             self._vocabulary = Vocabulary.from_graph(graph)
@@ -179,9 +180,9 @@ class Review:
 
     def registry(self) -> tuple[dict[str, Entity], str | None]:
         """The corpus's registry (reloaded when entities.yaml changes), or none and why it cannot be read."""
-        from kg.corpus import CorpusLayout
+        from kg.curation.corpus import CorpusLayout
+        from kg.curation.registry import load_registry, load_wikidata
         from kg.errors import InputError
-        from kg.registry import load_registry, load_wikidata
 
         layout = CorpusLayout(self.corpus)
         key = document.digest_of(document.read_bytes(layout.registry)) + document.digest_of(
@@ -225,7 +226,7 @@ class Review:
 
     def state(self, stem: str) -> dict[str, Any]:
         """Everything the page shows of an article (see the module docstring)."""
-        from kg.corpus import read_text
+        from kg.curation.corpus import read_text
         from kg.errors import InputError
 
         files = self.files(stem)
@@ -275,10 +276,10 @@ class Review:
         }
 
     def _options(self, registry: dict[str, Entity], annotation: AnnotationFile, names: words.Names) -> dict[str, Any]:
-        from kg.annotations import CASUALTY_TYPES
-        from kg.figures import QUALIFIERS
-        from kg.namespaces import KGO
-        from kg.registry import ENTITY_ROOTS
+        from kg.curation.annotations import CASUALTY_TYPES
+        from kg.curation.figures import QUALIFIERS
+        from kg.curation.registry import ENTITY_ROOTS
+        from kg.rdf.namespaces import KGO
 
         vocabulary = self.vocabulary()
         classes, properties = self.labels()
@@ -332,7 +333,7 @@ class Review:
 
     def outcome(self, full: bool) -> tuple[CheckOutcome, str]:
         """The check of the corpus as it is now (cached while no file changes), with the corpus's digest."""
-        from kg.curation import check_corpus
+        from kg.curation.check import check_corpus
 
         with self.check_lock:
             key = self.corpus_digest()
@@ -401,8 +402,10 @@ class Review:
 
     def build(self, stem: str) -> dict[str, Any]:
         """The full check, and the build written into the review's folder when it passes."""
-        from kg import __version__, catalog, iris, rdfio
-        from kg.curation import check_corpus
+        from kg import __version__
+        from kg.curation.check import check_corpus
+        from kg.publishing import catalog
+        from kg.rdf import iris, rdfio
 
         files = self.files(stem)
         started = time.monotonic()
@@ -509,7 +512,7 @@ def _term_labels(graph: Any) -> tuple[dict[str, str], dict[str, str]]:
     from rdflib import RDF, RDFS
     from rdflib.namespace import OWL
 
-    from kg.namespaces import KGO
+    from kg.rdf.namespaces import KGO
 
     def labels(kinds: tuple[Any, ...]) -> dict[str, str]:
         found = {}
@@ -602,7 +605,7 @@ def _summary(graph: Any, annotation: AnnotationFile) -> dict[str, Any]:
 
     from rdflib import RDF, RDFS
 
-    from kg.namespaces import KGO
+    from kg.rdf.namespaces import KGO
 
     by_type: Counter[str] = Counter()
     for statement in set(graph.subjects(KGO.statedBy, None)):
@@ -635,8 +638,8 @@ def _summary(graph: Any, annotation: AnnotationFile) -> dict[str, Any]:
 
 def _article_facts(dataset: Any, stem: str) -> list[dict[str, Any]]:
     """The named query article-facts over the built dataset: what the graph now holds of the article."""
-    from kg.engine import OxigraphEngine
-    from kg.querying import run
+    from kg.sparql.engine import OxigraphEngine
+    from kg.sparql.querying import run
 
     engine = OxigraphEngine.from_dataset(dataset)
     result, _ = run(engine, "article-facts", {"article": f"kga:{stem}"})
@@ -817,7 +820,7 @@ def create_app(review: Review) -> Starlette:
         return _json(200, {"message": message, "state": await run_in_threadpool(review.state, stem)})
 
     async def create_meta(request: Request) -> Response:
-        from kg.corpus import read_text
+        from kg.curation.corpus import read_text
         from kg.drafting.draft import draft_meta
 
         stem = request.path_params["stem"]
@@ -908,7 +911,7 @@ def _with_passages(payload: dict[str, Any], text: str) -> dict[str, Any]:
 
 
 def _article_text(review: Review, stem: str) -> str:
-    from kg.corpus import read_text
+    from kg.curation.corpus import read_text
     from kg.errors import InputError
 
     try:

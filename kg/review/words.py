@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kg.figures import parse_figure
+from kg.curation.figures import parse_figure
 
 #: the kinds of highlight, by what a fact says (the page's legend and colours)
 CATEGORIES = {

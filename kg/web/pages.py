@@ -1,0 +1,496 @@
+"""The HTML of ``kg serve``: the index, the query list, query answers and the linked-data pages.
+
+Every page is a plain HTML5 document built from escaped strings: every piece of
+text that comes from the graph, the query library or a request goes through
+:func:`esc` (``html.escape`` with quotes), and links are made only to the
+server's own paths or to ``http(s)`` IRIs, so no value in the data can inject
+markup or a ``javascript:`` link. The pages use one stylesheet,
+``/static/kg.css`` (from ``kg/static/``), and no inline script or style, so the
+server can send a strict Content-Security-Policy.
+
+The module also holds the URL scheme that links pages together (see
+:mod:`kg.web.serve` for the whole scheme): every IRI the project mints, under
+``https://w3id.org/kerman-kg/``, stands for the same path on the running
+server (:func:`local_url`), which answers with a 303 redirect to the resource's
+page (:func:`page_url`) or data document (:func:`data_url`).
+
+The pages take plain values (:class:`Term`, :class:`ResourceView`), never
+engine objects: the query workers (:mod:`kg.web.workers`) read the store and fill
+them in, so rendering needs no store. The query page (:func:`query_section`, on
+the index and on :func:`sparql_page`) is a plain form that GETs ``/sparql``;
+``kg/static/query.js`` turns it into an editor with results, using the
+CodeMirror files vendored in ``kg/static/vendor/``. Its scripts and styles are
+files under ``kg/static/``, which the server serves at ``/static/``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from kg.rdf import formatregistry, iris
+from kg.rdf.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.sparql.querylib import NamedQuery
+    from kg.web.resultspage import ArticleName
+
+XSD_NS = str(PREFIXES["xsd"])
+
+BASE = iris.BASE
+ONTOLOGY = str(iris.ONTOLOGY)
+#: what the predicate column shows instead of the IRI, for the few predicates every page has
+SITE_NAME = "kerman-kg"
+
+# ------------------------------------------------------------------ the URL scheme
+
+#: the extensions of the data documents, by format name (see kg.web.workers.GRAPH_FORMATS)
+DATA_EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt", "rdfxml": "rdf"}
+_SAFE_PATH = "/:@-._~!$&'()*+,;="
+
+
+def is_minted(iri: str) -> bool:
+    """Whether the project mints this IRI (entities, articles, facts, graphs, the ontology)."""
+    return iri.startswith(BASE) and len(iri) > len(BASE)
+
+
+def local_url(iri: str) -> str | None:
+    """The root-relative URL on the server that stands for a minted IRI (``/id/...``, ``/graph/...``,
+    ``/ontology#Term``); None for any other IRI."""
+    if not is_minted(iri):
+        return None
+    rest = iri[len(BASE) :]
+    path, hash_sign, fragment = rest.partition("#")
+    return "/" + quote(path, safe=_SAFE_PATH) + (hash_sign + quote(fragment, safe=_SAFE_PATH) if hash_sign else "")
+
+
+def _document_path(iri: str) -> str | None:
+    """The path below /page/ and /data/ of a minted IRI's documents (fragment dropped)."""
+    if not is_minted(iri):
+        return None
+    rest = iri[len(BASE) :].partition("#")[0]
+    if rest.startswith("id/"):
+        return rest[len("id/") :]
+    return rest  # graph/..., ontology, ontology/...
+
+
+def page_url(iri: str) -> str | None:
+    """The URL of the HTML page about a minted IRI: ``/page/<path>``."""
+    path = _document_path(iri)
+    return None if path is None else "/page/" + quote(path, safe=_SAFE_PATH)
+
+
+def data_url(iri: str, fmt: str) -> str | None:
+    """The URL of the RDF document about a minted IRI in a format of :data:`DATA_EXTENSIONS`."""
+    path = _document_path(iri)
+    return None if path is None else f"/data/{quote(path, safe=_SAFE_PATH)}.{DATA_EXTENSIONS[fmt]}"
+
+
+def iri_of_document(path: str) -> str:
+    """The IRI whose page is ``/page/<path>`` (the inverse of :func:`page_url`).
+
+    ``graph/...`` and ``ontology`` (with what follows it) name graphs and the ontology; every other
+    path is under ``kgd:`` (``https://w3id.org/kerman-kg/id/``). kg.rdf.iris mints no entity whose
+    path starts with ``graph/`` or is ``ontology``, so the two never collide.
+    """
+    if path.startswith("graph/") or path == "ontology" or path.startswith("ontology/"):
+        return BASE + path
+    return iris.ENTITY_NS + path
+
+
+# ------------------------------------------------------------------------ values
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term to show: kind ``iri``, ``bnode`` or ``literal``, with an optional label for IRIs."""
+
+    kind: str
+    value: str
+    lang: str | None = None
+    datatype: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One triple seen from a page: the predicate, the other end, and the graphs that hold it."""
+
+    predicate: Term
+    other: Term
+    graphs: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The passage a fact rests on (``kgo:evidence``): its text, offsets and article."""
+
+    iri: str
+    text: str
+    begin: int | None
+    end: int | None
+    article: Term | None
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article's title, metadata and full text."""
+
+    title: str | None
+    text: str
+    metadata: tuple[tuple[str, Term], ...] = ()
+
+
+@dataclass(frozen=True)
+class OntologyTerm:
+    """A class, property or individual of the ontology, for the ontology's page."""
+
+    iri: str
+    label: str | None
+    kinds: tuple[Term, ...]
+    comments: tuple[str, ...]
+    parents: tuple[Term, ...]
+    domains: tuple[Term, ...]
+    ranges: tuple[Term, ...]
+
+
+@dataclass
+class ResourceView:
+    """Everything a resource's page shows."""
+
+    iri: str
+    label: str | None = None
+    types: list[Term] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    sources: list[Term] = field(default_factory=list)
+    article: ArticleText | None = None
+    outgoing: list[Statement] = field(default_factory=list)
+    incoming: list[Statement] = field(default_factory=list)
+    truncated: bool = False
+    graph_size: int | None = None
+    graph_subjects: list[Term] = field(default_factory=list)
+    ontology_terms: list[OntologyTerm] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------- small pieces
+
+
+def esc(text: str) -> str:
+    """Text escaped for HTML element content and attribute values."""
+    return html.escape(text, quote=True)
+
+
+def short(iri: str) -> str:
+    """An IRI abbreviated by the project's display prefixes (kgd:, kga:, kgo:, rdfs:...)."""
+    from kg.sparql.answers import DISPLAY_PREFIXES
+
+    for prefix, namespace in DISPLAY_PREFIXES:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return prefix + iri[len(namespace) :]
+    return iri
+
+
+def link(iri: str, text: str | None = None) -> str:
+    """A link to an IRI: its server URL when minted, the IRI itself when http(s), else plain text."""
+    shown = esc(text if text is not None else short(iri))
+    href = local_url(iri) or (iri if iri.startswith(("http://", "https://")) else None)
+    if href is None:
+        return f'<span class="iri" title="{esc(iri)}">{shown}</span>'
+    return f'<a href="{esc(href)}" title="{esc(iri)}">{shown}</a>'
+
+
+def term_html(term: Term | None) -> str:
+    """A term as HTML: IRIs as links with their labels, literals with language or datatype."""
+    if term is None:
+        return ""
+    if term.kind == "iri":
+        return link(term.value, term.label)
+    if term.kind == "bnode":
+        return f'<span class="bnode">_:{esc(term.value)}</span>'
+    out = f'<span class="literal">{esc(term.value)}</span>'
+    if term.lang:
+        out += f' <span class="lang">@{esc(term.lang)}</span>'
+    elif term.datatype:
+        shown = "xsd:" + term.datatype[len(XSD_NS) :] if term.datatype.startswith(XSD_NS) else short(term.datatype)
+        out += f' <span class="datatype">{esc(shown)}</span>'
+    return out
+
+
+def document(title: str, body: str, head: str = "") -> str:
+    """A whole HTML page with the site's header."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)} · {SITE_NAME}</title>\n"
+        '<link rel="stylesheet" href="/static/kg.css">\n'
+        f"{head}</head>\n<body>\n"
+        '<header><nav><a href="/">kerman-kg</a> <a href="/queries">named queries</a> '
+        '<a href="/sparql">SPARQL endpoint</a> <a href="/page/ontology">ontology</a></nav></header>\n'
+        f"<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
+    """An HTML table; the cells are HTML already (escaped by the caller)."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>\n" for row in rows)
+    cls = f' class="{esc(css)}"' if css else ""
+    return f"<table{cls}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
+
+
+# --------------------------------------------------------------------- the pages
+
+
+def index_page(queries: Mapping[str, NamedQuery]) -> str:
+    """The home page: what the server offers and the named queries, each linked to its answer."""
+    items = "".join(
+        f'<li><a href="/queries/{esc(quote(name))}">{esc(name)}</a>: {esc(q.question)}</li>\n'
+        for name, q in queries.items()
+        if not q.is_check
+    )
+    body = f"""<h1>kerman-kg</h1>
+<p>A knowledge graph of what news reporting says about the January 3, 2024 bombings in Kerman, Iran:
+who claimed, accused, denied and reported what, each fact with the verbatim quote it came from.</p>
+{query_section(queries, ENDPOINT_NOTE)}
+<section>
+<h2>Start from</h2>
+<ul>
+<li>{link(iris.ENTITY_NS + "kerman-bombings", "the 2024 Kerman bombings")}</li>
+<li>{link(ONTOLOGY, "the ontology")}</li>
+<li>{link(iris.GRAPH_NS + "registry", "the entity registry")}</li>
+<li>{link(iris.GRAPH_NS + "records", "the curators' records of the articles")}</li>
+</ul>
+</section>
+<section>
+<h2>Named queries</h2>
+<p>As JSON for programs at <a href="/queries"><code>/queries</code></a>; each answers at
+<code>/queries/NAME?param=value</code> in HTML, SPARQL JSON or XML, CSV or TSV.</p>
+<ul class="queries">
+{items}</ul>
+</section>"""
+    return document("kerman-kg", body, QUERY_HEAD)
+
+
+def queries_page(queries: Mapping[str, NamedQuery]) -> str:
+    """The named queries and quality checks with their parameters."""
+    rows = []
+    for name, q in queries.items():
+        params = "<br>".join(f"<code>{esc(p.signature())}</code>: {esc(p.doc)}" for p in q.parameters)
+        rows.append((f'<a href="/queries/{esc(quote(name))}">{esc(name)}</a>', esc(q.question), params or "—"))
+    body = "<h1>Named queries</h1>\n" + _table(("query", "question", "parameters"), rows, "queries")
+    return document("named queries", body)
+
+
+def sparql_page(queries: Mapping[str, NamedQuery] | None = None) -> str:
+    """What a browser gets at /sparql without a query: the query page and how to use the protocol."""
+    body = f"""<h1>SPARQL endpoint</h1>
+{query_section(queries or {})}
+<section id="protocol">
+<h2>Protocol</h2>
+<p>Send a SPARQL 1.1 query with <code>GET /sparql?query=...</code>, or <code>POST /sparql</code> with a form
+field <code>query</code> or a body of type <code>application/sparql-query</code>. Choose the answer's format
+with the <code>Accept</code> header or <code>format=json|xml|csv|tsv</code> (SELECT, ASK) and
+<code>format=turtle|jsonld|nt|rdfxml</code> (CONSTRUCT, DESCRIBE). The endpoint is read-only.</p>
+</section>"""
+    return document("SPARQL endpoint", body, QUERY_HEAD)
+
+
+#: the stylesheets and scripts of the query page (kg/static/), after the site's stylesheet
+QUERY_HEAD = (
+    '<link rel="stylesheet" href="/static/vendor/codemirror/lib/codemirror.css">\n'
+    '<link rel="stylesheet" href="/static/query.css">\n'
+    '<script src="/static/vendor/codemirror/lib/codemirror.js" defer></script>\n'
+    '<script src="/static/vendor/codemirror/mode/sparql/sparql.js" defer></script>\n'
+    '<script src="/static/vendor/codemirror/addon/edit/matchbrackets.js" defer></script>\n'
+    '<script src="/static/query.js" defer></script>\n'
+)
+#: what the editor holds before an example is chosen
+STARTER_QUERY = """# What kinds of things does the graph hold? (The project's prefixes are pre-bound.)
+SELECT ?class (COUNT(?thing) AS ?things)
+WHERE { ?thing a ?class }
+GROUP BY ?class
+ORDER BY DESC(?things) ?class
+LIMIT 20
+"""
+
+
+ENDPOINT_NOTE = """<p>SPARQL 1.1 endpoint: <a href="/sparql"><code>/sparql</code></a>
+(GET <code>?query=</code>, or POST). The project's prefixes (<code>kgo:</code>, <code>kgd:</code>,
+<code>kgg:</code>, <code>rdfs:</code>...) are pre-bound; the default graph is the union of all graphs.</p>"""
+
+
+def query_section(queries: Mapping[str, NamedQuery], about: str = "") -> str:
+    """The query page: a form that GETs /sparql, which kg/static/query.js turns into an editor with results.
+
+    Without JavaScript the form still works (the answer comes back as CSV, TSV, JSON or XML, or Turtle for
+    a CONSTRUCT); the examples menu, results and downloads appear only with it. ``data-base`` and
+    ``data-prefixes`` tell the script which IRIs have pages here and how to abbreviate IRIs. ``about`` is
+    HTML shown under the heading.
+    """
+    from kg.sparql.answers import DISPLAY_PREFIXES
+
+    def options(checks: bool) -> str:
+        return "".join(
+            f'<option value="/queries/{esc(quote(name))}?format=sparql" title="{esc(q.question)}">{esc(name)}</option>'
+            for name, q in queries.items()
+            if q.is_check == checks
+        )
+
+    prefixes = json.dumps([[p.rstrip(":"), ns] for p, ns in DISPLAY_PREFIXES])
+    formats = "".join(
+        f'<option value="{value}">{label}</option>'
+        for value, label in (("csv", "CSV"), ("tsv", "TSV"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML"))
+    )
+    examples = ""
+    if queries:
+        examples = f"""<p class="examples" hidden><label for="example">Start from a named query:</label>
+<select id="example"><option value="">choose one…</option>
+<optgroup label="named queries">{options(False)}</optgroup>
+<optgroup label="quality checks (no rows when all is well)">{options(True)}</optgroup>
+</select> <span id="example-question" class="question"></span></p>
+"""
+    return f"""<section id="query-page" data-base="{esc(BASE)}" data-prefixes="{esc(prefixes)}">
+<h2>Query</h2>
+{about + chr(10) if about else ""}<form id="query-form" method="get" action="/sparql">
+{examples}<textarea id="query" name="query" rows="10" cols="100" spellcheck="false"
+ aria-label="SPARQL query">{esc(STARTER_QUERY)}</textarea>
+<p class="controls"><button type="submit" id="run">Run</button> <span class="hint" hidden>or Ctrl+Enter</span>
+<label class="answer-format">answer as <select name="format">{formats}</select></label>
+<input type="hidden" name="format" value="turtle"></p>
+</form>
+<p id="query-status" class="status" role="status" aria-live="polite"></p>
+<div id="query-error" class="error" role="alert" hidden></div>
+<p id="query-downloads" class="downloads" hidden></p>
+<div id="query-results"></div>
+</section>"""
+
+
+def results_page(
+    title: str,
+    question: str,
+    variables: Sequence[str],
+    rows: Sequence[Sequence[Term | None]],
+    notes: Sequence[str] = (),
+    boolean: bool | None = None,
+    articles: Mapping[str, ArticleName] | None = None,
+) -> str:
+    """A query's answer for people: a table (:func:`kg.web.resultspage.results_table`, with the articles of
+    ``articles`` named by title and outlet) or its true/false."""
+    from kg.web.resultspage import results_table
+
+    parts = [f"<h1>{esc(title)}</h1>"]
+    if question:
+        parts.append(f'<p class="question">{esc(question)}</p>')
+    parts.extend(f'<p class="note">{esc(note)}</p>' for note in notes)
+    if boolean is not None:
+        parts.append(f'<p class="boolean">{"true" if boolean else "false"}</p>')
+    else:
+        parts.append(f'<p class="count">{len(rows)} row{"" if len(rows) == 1 else "s"}</p>')
+        parts.append(results_table(variables, rows, articles or {}))
+    return document(title, "\n".join(parts))
+
+
+def _statements(statements: Sequence[Statement], other_heading: str, incoming: bool) -> str:
+    rows = []
+    for s in statements:
+        graphs = " ".join(link(g.value, g.label or short(g.value)) for g in s.graphs)
+        if incoming:
+            rows.append((term_html(s.other), term_html(s.predicate), graphs))
+        else:
+            rows.append((term_html(s.predicate), term_html(s.other), graphs))
+    headers = (other_heading, "property", "graph") if incoming else ("property", other_heading, "graph")
+    return _table(headers, rows, "statements")
+
+
+def resource_page(view: ResourceView, above: str = "") -> str:
+    """The page of one resource: label, types, aliases, quotes, article text and statements.
+
+    ``above`` is HTML (escaped by its maker) shown under the heading, above the rest: an attack's dossier
+    (:mod:`kg.web.dossierpage`).
+    """
+    title = view.label or short(view.iri)
+    parts = [f"<h1>{esc(title)}</h1>", f'<p class="iri"><code>{esc(view.iri)}</code></p>']
+    if view.types:
+        parts.append('<p class="types">a ' + ", ".join(term_html(t) for t in view.types) + "</p>")
+    if view.aliases:
+        parts.append('<p class="aliases">also called ' + ", ".join(esc(a) for a in view.aliases) + "</p>")
+    parts.extend(f'<p class="comment">{esc(c)}</p>' for c in view.comments)
+    formats = " ".join(
+        f'<a href="{esc(data_url(view.iri, fmt) or "")}">{label}</a>'
+        for fmt, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdfxml", "RDF/XML"))
+    )
+    parts.append(f'<p class="formats">Data: {formats}</p>')
+    if above:
+        parts.append(above)
+    if view.sources or view.quotes:
+        parts.append("<section>\n<h2>From the reporting</h2>")
+        if view.sources:
+            parts.append("<p>Drawn from " + ", ".join(term_html(s) for s in view.sources) + ".</p>")
+        for q in view.quotes:
+            where = f" (characters {q.begin}–{q.end})" if q.begin is not None and q.end is not None else ""
+            article = f" in {term_html(q.article)}" if q.article is not None else ""
+            parts.append(
+                f'<blockquote class="quote">{esc(q.text)}</blockquote>\n'
+                f'<p class="cite">{link(q.iri, "quote")}{article}{esc(where)}</p>'
+            )
+        parts.append("</section>")
+    if view.article is not None:
+        parts.append("<section>\n<h2>Article</h2>")
+        if view.article.title:
+            parts.append(f'<p class="title">{esc(view.article.title)}</p>')
+        if view.article.metadata:
+            parts.append(
+                "<dl>"
+                + "".join(f"<dt>{esc(k)}</dt><dd>{term_html(v)}</dd>" for k, v in view.article.metadata)
+                + "</dl>"
+            )
+        paragraphs = [p.strip() for p in view.article.text.split("\n\n") if p.strip()]
+        parts.append('<div class="article-text">' + "".join(f"<p>{esc(p)}</p>" for p in paragraphs) + "</div>")
+        parts.append("</section>")
+    if view.ontology_terms:
+        parts.append(_ontology_terms(view.ontology_terms))
+    if view.graph_size is not None:
+        parts.append(f"<section>\n<h2>Graph contents</h2>\n<p>{view.graph_size} triples about:</p>")
+        parts.append('<ul class="subjects">' + "".join(f"<li>{term_html(t)}</li>" for t in view.graph_subjects))
+        parts.append("</ul>\n</section>")
+    if view.outgoing:
+        parts.append("<section>\n<h2>Statements</h2>")
+        parts.append(_statements(view.outgoing, "value", incoming=False))
+        parts.append("</section>")
+    if view.incoming:
+        parts.append("<section>\n<h2>Referenced by</h2>")
+        parts.append(_statements(view.incoming, "subject", incoming=True))
+        parts.append("</section>")
+    if view.truncated:
+        parts.append('<p class="note">Some statements are left out: the page shows at most the row limit.</p>')
+    head = "".join(
+        f'<link rel="alternate" type="{f.media_type}" href="{esc(data_url(view.iri, f.name) or "")}">\n'
+        for f in formatregistry.SERVER_GRAPHS
+    )
+    return document(title, "\n".join(parts), head)
+
+
+def _ontology_terms(terms: Sequence[OntologyTerm]) -> str:
+    rows = []
+    for t in terms:
+        fragment = t.iri.partition("#")[2]
+        name = f'<span id="{esc(fragment)}">{link(t.iri, t.label or short(t.iri))}</span>'
+        rows.append(
+            (
+                name,
+                ", ".join(term_html(k) for k in t.kinds),
+                ", ".join(term_html(p) for p in t.parents),
+                ", ".join(term_html(d) for d in t.domains),
+                ", ".join(term_html(r) for r in t.ranges),
+                "<br>".join(esc(c) for c in t.comments),
+            )
+        )
+    table = _table(("term", "kind", "subclass or subproperty of", "domain", "range", "definition"), rows, "ontology")
+    return "<section>\n<h2>Terms</h2>\n" + table + "\n</section>"
