@@ -39,7 +39,7 @@ Usage: ``python bench/load.py --starvation [--seconds 30] [--heavy-clients 16] [
 
 ``--dossier`` measures the work of an attack's page on the server (issue 17): in this process, on the
 store of a build of the real corpus (built into a temporary folder, or ``--build DIR``) opened read-only
-as a query worker opens it (:class:`kg.web.workers.Executor`), it runs ``--requests`` times (after one
+as a query worker opens it (:class:`kg.web.executor.Executor`), it runs ``--requests`` times (after one
 unmeasured run) the dossier alone (:func:`kg.web.dossier.gather` and :func:`kg.web.dossierpage.dossier_section`),
 the whole page job of the attack (``/page/kerman-bombings``: the dossier and the table of triples), and,
 as the reference, the page job of an entity without a dossier (``/page/islamic-state``). It prints the
@@ -408,7 +408,8 @@ def dossier_timing(runs: int, build: Path | None) -> list[dict[str, object]]:
     """The processor and wall-clock time of an attack's dossier and pages, in a worker's setting (see above)."""
     from kg.cli import main as kg_main
     from kg.web import dossier, dossierpage
-    from kg.web.workers import Executor, Limits, ResourceJob
+    from kg.web.executor import Executor
+    from kg.web.jobs import Limits, ResourceJob
 
     if build is None:
         build = Path(tempfile.mkdtemp(prefix="kg-dossier-")) / "build"

@@ -15,10 +15,10 @@ from rdflib.term import Node
 
 from kg import __version__, resources
 from kg.curation.corpus import CorpusLayout
-from kg.publishing import catalog
-from kg.rdf import iris, rdfio
+from kg.publishing import catalog, voidcounts
+from kg.rdf import iris, ntriples, rdfio
 from kg.rdf.namespaces import SCHEMA
-from kg.rdf.rdfio import Triple
+from kg.rdf.ntriples import Triple
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -239,7 +239,7 @@ def data(request: pytest.FixtureRequest) -> Dataset:
 def as_strings(dataset: Dataset, keep: Collection[URIRef]) -> tuple[rdfio.GraphTriples, rdfio.StringGraphs]:
     """The graphs named in ``keep`` as rdflib triples, the others as string triples."""
     graphs = rdfio.graph_triples(dataset)
-    strings = {name.n3(): [rdfio.nt_triple(t) for t in rows] for name, rows in graphs.items() if name not in keep}
+    strings = {name.n3(): [ntriples.nt_triple(t) for t in rows] for name, rows in graphs.items() if name not in keep}
     assert len(strings) >= 9
     return {name: graphs[name] for name in keep}, strings
 
@@ -278,7 +278,7 @@ def term_counts(triples: Collection[Triple]) -> dict[str, int]:
     subjects = {s for s, _, _ in triples}
     return {
         "triples": len(triples),
-        "entities": sum(1 for s in subjects if catalog.is_entity(s)),
+        "entities": sum(1 for s in subjects if voidcounts.is_entity(s)),
         "distinctSubjects": len(subjects),
         "distinctObjects": len({o for _, _, o in triples}),
         "properties": len({p for _, p, _ in triples}),
@@ -299,7 +299,7 @@ def test_counts_and_partitions_are_those_of_rdflibs_terms(frozen: Dataset) -> No
     graphs = rdfio.graph_triples(frozen)
     ontology = {iris.ONTOLOGY_GRAPH: graphs[iris.ONTOLOGY_GRAPH]}
     strings = {
-        name.n3(): [rdfio.nt_triple(t) for t in triples] for name, triples in graphs.items() if name not in ontology
+        name.n3(): [ntriples.nt_triple(t) for t in triples] for name, triples in graphs.items() if name not in ontology
     }
     description = catalog.dataset_description(ontology, __version__, string_graphs=strings)
     for name, triples in graphs.items():
@@ -316,7 +316,7 @@ def test_counts_and_partitions_are_those_of_rdflibs_terms(frozen: Dataset) -> No
         if p == RDF.type:
             instances[o].add(s)
     triples_of = Counter(p for _, p, _ in quads)
-    classes = {c: (len(m), sum(1 for s in m if catalog.is_entity(s))) for c, m in instances.items()}
+    classes = {c: (len(m), sum(1 for s in m if voidcounts.is_entity(s))) for c, m in instances.items()}
     assert (
         partition_counts(description, VOID.classPartition, VOID["class"], [VOID.distinctSubjects, VOID.entities])
         == classes
@@ -330,7 +330,9 @@ def test_counts_and_partitions_are_those_of_rdflibs_terms(frozen: Dataset) -> No
 def test_article_graphs_are_described_from_string_triples(frozen: Dataset) -> None:
     graphs = rdfio.graph_triples(frozen)
     ontology = {iris.ONTOLOGY_GRAPH: graphs[iris.ONTOLOGY_GRAPH]}
-    strings = {name.n3(): [rdfio.nt_triple(t) for t in rows] for name, rows in graphs.items() if name not in ontology}
+    strings = {
+        name.n3(): [ntriples.nt_triple(t) for t in rows] for name, rows in graphs.items() if name not in ontology
+    }
     description = catalog.dataset_description(ontology, __version__, string_graphs=strings)
     described = 0
     for article in frozen.subjects(RDF.type, URIRef(iris.ONTOLOGY_NS + "Article")):
@@ -348,8 +350,8 @@ def test_article_graphs_are_described_from_string_triples(frozen: Dataset) -> No
 
 def test_counting_text_tells_terms_apart_as_rdflib_does() -> None:
     """IRIs and literals with the same characters, language tags differing in case, blank nodes, the URI space."""
-    space = URIRef(catalog.ENTITY_SPACE)
-    entity = URIRef(catalog.ENTITY_SPACE + "x")
+    space = URIRef(voidcounts.ENTITY_SPACE)
+    entity = URIRef(voidcounts.ENTITY_SPACE + "x")
     triples: list[Triple] = [
         (entity, RDFS.label, Literal("a", lang="EN")),
         (entity, RDFS.label, Literal("a", lang="en")),
@@ -362,20 +364,20 @@ def test_counting_text_tells_terms_apart_as_rdflib_does() -> None:
         (space, RDFS.seeAlso, BNode("b")),
         (BNode("b"), RDFS.seeAlso, Literal("1", datatype=XSD.integer)),
         (BNode("b"), RDFS.seeAlso, Literal("01", datatype=XSD.integer, normalize=False)),
-        (URIRef(catalog.ENTITY_SPACE + "y"), RDF.type, Literal("class", lang="EN")),
-        (URIRef(catalog.ENTITY_SPACE + "z"), RDF.type, Literal("class", lang="en")),
+        (URIRef(voidcounts.ENTITY_SPACE + "y"), RDF.type, Literal("class", lang="EN")),
+        (URIRef(voidcounts.ENTITY_SPACE + "z"), RDF.type, Literal("class", lang="en")),
     ]
-    counts = catalog.count(triples)
-    assert counts == catalog.count_strings([rdfio.nt_triple(t) for t in triples])
+    counts = voidcounts.count(triples)
+    assert counts == voidcounts.count_strings([ntriples.nt_triple(t) for t in triples])
     # 13 triples; entities x, y, z (the URI space itself is none); subjects x, space, b, y, z; objects: "a"@EN and
     # "a"@en are one, "1" and "01" two; properties label, seeAlso, type; classes "Class", rdfs:Class, "class"@en
-    assert counts == catalog.Counts(13, 3, 5, 11, 3, 3)
+    assert counts == voidcounts.Counts(13, 3, 5, 11, 3, 3)
     assert tuple(term_counts(triples).values()) == (13, 3, 5, 11, 3, 3)
 
 
 def test_string_graphs_are_named_by_iris_given_once(frozen: Dataset) -> None:
     graphs = rdfio.graph_triples(frozen)
-    registry = [rdfio.nt_triple(t) for t in graphs[iris.REGISTRY_GRAPH]]
+    registry = [ntriples.nt_triple(t) for t in graphs[iris.REGISTRY_GRAPH]]
     with pytest.raises(ValueError, match="both"):
         catalog.dataset_description(frozen, __version__, string_graphs={iris.REGISTRY_GRAPH.n3(): registry})
     with pytest.raises(ValueError, match="N-Triples form"):

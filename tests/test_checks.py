@@ -10,7 +10,7 @@ has a folder ``tests/fixtures/checks/<name>/`` (see ``tests/fixtures/README.md``
   written as ``kg validate`` prints it, compared as a multiset.
 
 Each fixture is read as ``kg validate`` reads a Turtle file and queried as it queries: the data as
-asserted plus the ontology, in Oxigraph (:func:`kg.pipeline.validation.check_store`), with no inference.
+asserted plus the ontology, in Oxigraph (:func:`kg.pipeline.validationview.check_store`), with no inference.
 The test fails when a check has no folder, when a folder names no check, and when it finds fewer
 folders than there are checks.
 """
@@ -26,7 +26,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 from ruamel.yaml import YAML
 
-from kg.pipeline.validation import Finding, check_store, validate
+from kg.pipeline.findings import Finding
+from kg.pipeline.validation import validate
+from kg.pipeline.validationview import check_store
 from kg.rdf import namespaces
 from kg.sparql.engine import OxigraphEngine
 from kg.sparql.querylib import NamedQuery, library

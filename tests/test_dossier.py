@@ -16,8 +16,8 @@ from conftest import with_sixth_article
 
 from kg.sparql import querying
 from kg.sparql.engine import OxigraphEngine, open_engine
-from kg.web import dossier, dossierpage
-from kg.web.dossier import Dossier
+from kg.web import dossier, dossierchart, dossierpage
+from kg.web.dossierparts import Answer, Dossier, TimelineItem
 
 ATTACK = "https://w3id.org/kerman-kg/id/kerman-bombings"
 
@@ -44,10 +44,10 @@ def rows(engine: OxigraphEngine, name: str, **params: str) -> list[dict[str, str
     ]
 
 
-def answers(d: Dossier, question: str) -> dict[str, list[dossier.Answer]]:
+def answers(d: Dossier, question: str) -> dict[str, list[Answer]]:
     """The answers of one row by fact IRI (an empty dict when no source answers the question)."""
     row = d.row(question)
-    found: dict[str, list[dossier.Answer]] = {}
+    found: dict[str, list[Answer]] = {}
     for cell in row.cells.values() if row else ():
         for a in cell:
             found.setdefault(a.fact, []).append(a)
@@ -73,7 +73,7 @@ def test_every_article_about_the_attack_is_a_column_named_by_title(engine: Oxigr
 
 
 def test_every_casualty_figure_is_charted_as_stated(engine: OxigraphEngine, gathered: Dossier) -> None:
-    svg = dossierpage.chart_svg(gathered, standalone=True)
+    svg = dossierchart.chart_svg(gathered, standalone=True)
     figures = rows(engine, "casualty-figures", attack=ATTACK)
     assert figures and len(gathered.figures) == len(figures)
     for r in figures:
@@ -97,7 +97,7 @@ def test_a_combined_figure_is_marked_and_kept_apart(gathered: Dossier) -> None:
     for f in combined:
         assert f.report in together and f.report not in killed
         assert "counted together" in together[f.report][0].text
-    svg = dossierpage.chart_svg(gathered)
+    svg = dossierchart.chart_svg(gathered)
     if combined:
         assert re.search(r'<g class="chart-row" data-kind="CombinedCasualtyFigure">.*combined', svg)
 
@@ -150,9 +150,9 @@ def test_every_event_the_articles_date_is_on_the_timeline_at_its_most_precise_da
 
 def test_dates_of_mixed_precision_sort_by_their_earliest_day() -> None:
     items = [
-        dossier.TimelineItem("2020-01-03", "day", "urn:x:a", "attack"),
-        dossier.TimelineItem("2020", "year", "urn:x:b", "attack"),
-        dossier.TimelineItem("2019-12", "month", "urn:x:c", "attack"),
+        TimelineItem("2020-01-03", "day", "urn:x:a", "attack"),
+        TimelineItem("2020", "year", "urn:x:b", "attack"),
+        TimelineItem("2019-12", "month", "urn:x:c", "attack"),
     ]
     assert [t.precision for t in sorted(items, key=lambda t: t.earliest)] == ["month", "year", "day"]
 

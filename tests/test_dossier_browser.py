@@ -20,7 +20,7 @@ from test_serve import Server, start
 
 from kg.sparql import querying
 from kg.sparql.engine import OxigraphEngine, open_engine
-from kg.web.dossier import earliest_day
+from kg.web.dossierparts import earliest_day
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

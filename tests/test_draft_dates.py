@@ -8,7 +8,8 @@ import pytest
 from draft_fixtures import article
 
 from kg.curation import dates as kgdates
-from kg.drafting.dates import FoundDate, dates_in
+from kg.drafting.absolute_dates import FoundDate
+from kg.drafting.dates import dates_in
 
 #: a Thursday
 PUBLISHED = dt.date(2030, 3, 7)

@@ -16,6 +16,7 @@ import pytest
 from kg.curation.registry import Entity
 from kg.drafting import speakers, statements
 from kg.drafting.analysis import Analysis, analyse
+from kg.drafting.attribution import UNRESOLVED
 from kg.drafting.model import PUBLISHER, DraftFact
 from kg.rdf import iris
 from kg.rdf.namespaces import KGO
@@ -498,7 +499,7 @@ def test_the_group_refers_back_within_the_paragraph_only() -> None:
     assert speakers.speaker(analysis, sentence, start, end, act=True).pair()[0].entity == "black-banner"  # type: ignore[union-attr]
     text = "The Black Banner Brigade operates in the hills.\n\nThe group said it carried out the attack."
     analysis, sentence, start, end = _cue(text, "said")
-    assert speakers.speaker(analysis, sentence, start, end, act=True) is speakers.UNRESOLVED
+    assert speakers.speaker(analysis, sentence, start, end, act=True) is UNRESOLVED
 
 
 @pytest.mark.parametrize(
@@ -512,7 +513,7 @@ def test_the_group_refers_back_within_the_paragraph_only() -> None:
 )
 def test_an_attribution_that_cannot_be_resolved_is_unresolved_not_the_article(text: str, cue: str) -> None:
     analysis, sentence, start, end = _cue(text, cue)
-    assert speakers.speaker(analysis, sentence, start, end) is speakers.UNRESOLVED
+    assert speakers.speaker(analysis, sentence, start, end) is UNRESOLVED
 
 
 def test_nothing_attributes_it_so_the_article_says_it() -> None:
@@ -520,4 +521,4 @@ def test_nothing_attributes_it_so_the_article_says_it() -> None:
     analysis, sentence, start, end = _cue(text, "hidden")
     found = speakers.speaker(analysis, sentence, start, end)
     assert found.publisher and found.pair() == (None, "")
-    assert speakers.speaker(analysis, sentence, start, end, publisher=False) is speakers.UNRESOLVED
+    assert speakers.speaker(analysis, sentence, start, end, publisher=False) is UNRESOLVED

@@ -115,7 +115,8 @@ def test_every_ontology_term_has_its_key() -> None:
 def test_serve_answers_the_context(tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
-    from kg.web.serve import ServeOptions, create_app
+    from kg.web.options import ServeOptions
+    from kg.web.serve import create_app
 
     app = create_app(ServeOptions(store=tmp_path), pool=object())  # type: ignore[arg-type]  # no query runs
     response = TestClient(app, base_url="http://127.0.0.1").get("/context.jsonld")

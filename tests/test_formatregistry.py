@@ -30,8 +30,8 @@ from kg.rdf.formatregistry import FORMATS, Format, by_media_type, by_name, by_su
 from kg.rdf.namespaces import SD
 from kg.sparql import answers
 from kg.sparql.engine import Result
-from kg.web import endpointdesc, pages, workers
-from kg.web.serve import choose, negotiate
+from kg.web import endpointdesc, jobs, pages, urls
+from kg.web.negotiation import choose, negotiate
 
 SURFACES = {
     "kg export --format": formatregistry.offer(*formatregistry.EXPORT_NAMES),
@@ -100,7 +100,7 @@ def test_lookups() -> None:
 
 
 def test_the_module_imports_neither_rdflib_nor_pyoxigraph() -> None:
-    """kg.web.workers imports it in worker processes before their memory cap."""
+    """kg.web.jobs imports it in worker processes before their memory cap."""
     tree = ast.parse(Path(formatregistry.__file__).read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
@@ -154,11 +154,11 @@ def test_export_tables_are_the_registry_facts() -> None:
 
 
 def test_the_server_offers_the_registry_formats_in_its_order() -> None:
-    assert workers.SELECT_FORMATS is formatregistry.SERVER_RESULTS
-    assert workers.GRAPH_FORMATS is formatregistry.SERVER_GRAPHS
-    assert [f.name for f in workers.SELECT_FORMATS] == ["json", "xml", "csv", "tsv"]
-    assert [f.name for f in workers.GRAPH_FORMATS] == ["turtle", "jsonld", "nt", "rdfxml"]
-    assert workers.HTML_FORMAT is by_name("html") and workers.SPARQL_TEXT is by_name("sparql")
+    assert jobs.SELECT_FORMATS is formatregistry.SERVER_RESULTS
+    assert jobs.GRAPH_FORMATS is formatregistry.SERVER_GRAPHS
+    assert [f.name for f in jobs.SELECT_FORMATS] == ["json", "xml", "csv", "tsv"]
+    assert [f.name for f in jobs.GRAPH_FORMATS] == ["turtle", "jsonld", "nt", "rdfxml"]
+    assert jobs.HTML_FORMAT is by_name("html") and jobs.SPARQL_TEXT is by_name("sparql")
     defaults = negotiate(None, [])
     assert (defaults.select, defaults.graph) == (by_name("json"), by_name("turtle"))
 
@@ -169,8 +169,8 @@ def test_accept_with_each_media_type_of_a_format_gives_that_format(offers: tuple
         for media_type in fmt.media_types():
             assert choose(media_type, offers) is fmt, media_type
     # the page formats too, where the server offers them beside the answers
-    pages_too = (*offers, workers.HTML_FORMAT, workers.SPARQL_TEXT)
-    for fmt in (workers.HTML_FORMAT, workers.SPARQL_TEXT):
+    pages_too = (*offers, jobs.HTML_FORMAT, jobs.SPARQL_TEXT)
+    for fmt in (jobs.HTML_FORMAT, jobs.SPARQL_TEXT):
         assert all(choose(media_type, pages_too) is fmt for media_type in fmt.media_types())
 
 
@@ -188,8 +188,8 @@ def test_format_keywords_ask_for_their_format() -> None:
 
 def test_data_documents_and_their_alternate_links_follow_the_registry() -> None:
     offered = formatregistry.SERVER_GRAPHS
-    assert pages.DATA_EXTENSIONS == {f.name: f.suffix.lstrip(".") for f in offered}
-    page = pages.resource_page(pages.ResourceView(iri=pages.BASE + "id/kerman-bombings"))
+    assert urls.DATA_EXTENSIONS == {f.name: f.suffix.lstrip(".") for f in offered}
+    page = pages.resource_page(pages.ResourceView(iri=urls.BASE + "id/kerman-bombings"))
     links = re.findall(r'<link rel="alternate" type="([^"]+)" href="[^"]+\.([a-z]+)">', page)
     assert links == [(f.media_type, f.suffix.lstrip(".")) for f in offered]
 

@@ -44,7 +44,7 @@ from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from kg.pipeline.validation import check_store
+from kg.pipeline.validationview import check_store
 from kg.rdf import iris
 from kg.sparql.engine import OxigraphEngine, Result, normalise, open_engine
 from kg.sparql.querying import prepare, run

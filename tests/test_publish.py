@@ -19,18 +19,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, OWL, RDF, VOID
 
 from kg import __version__
-from kg.publishing.publish import (
-    MANIFEST,
-    MARKER,
-    PublishError,
-    check_destination,
-    install,
-    publish,
-    read_manifest,
-    version_iri,
-    write_manifest,
-)
+from kg.publishing.destination import MARKER, check_destination, install
+from kg.publishing.manifest import MANIFEST, PublishError, read_manifest, write_manifest
+from kg.publishing.publish import publish
 from kg.rdf import iris
+from kg.rdf.ontology import version_iri
 
 VERSION = "9.8.7-test"
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT namespace predates it
@@ -41,7 +34,7 @@ EXPECTED = {
     "context.jsonld",
     "data/kerman-kg.trig",
     "data/kerman-kg.nq",
-    "data/kerman-kg.publishing.jsonld",
+    "data/kerman-kg.jsonld",
     "data/kerman-kg.ttl",
     "data/kerman-kg.nt",
     "data/kerman-kg.rdf",

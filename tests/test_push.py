@@ -40,8 +40,9 @@ from kg.sparql.querycheck import inspect_query
 from kg.sparql.querylib import library
 from kg.sparql.querytext import example_params
 from kg.stores import push
+from kg.stores.catalogue import query_endpoint
 from kg.stores.endpoint import self_contained
-from kg.stores.http import Connection, Credentials, StoreError, query_endpoint
+from kg.stores.http import Connection, Credentials, StoreError
 
 Server = stores.OxigraphServer
 SECRET = "s3cret-Pa55word-never-printed"

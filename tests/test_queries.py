@@ -27,9 +27,10 @@ from rdflib.term import Node
 from ruamel.yaml import YAML
 
 from kg.sparql.answers import render
-from kg.sparql.engine import OxigraphEngine, RdflibEngine, Result, bound_query, normalise, sparql_term_text
+from kg.sparql.engine import OxigraphEngine, RdflibEngine, Result, normalise
 from kg.sparql.querying import UNKNOWN_NS, Page, bind, paged_text, query, run
 from kg.sparql.querylib import QueryLibraryError, library, parse_header
+from kg.sparql.valuesblock import bound_query, sparql_term_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -2,7 +2,7 @@
 
 Every named query (not the checks, which have no parameters) is run over the cached store with its parameters
 bound from outside (Oxigraph's substitutions), as ``kg query`` runs it (the values written into the text by
-:func:`kg.sparql.engine.bound_query`), and as the text the query page loads, with the parameters written in as a
+:func:`kg.sparql.valuesblock.bound_query`), and as the text the query page loads, with the parameters written in as a
 commented VALUES block; the answers must be the same multiset of rows (CONSTRUCT: the same graph).
 Both with the example's parameters of each query's header and with the defaults alone.
 """

@@ -8,7 +8,7 @@ bytes must be the same, on the frozen corpus with its inferences and on a synthe
 names, numbers and dates differ from the real ones.
 
 The string writers (:func:`kg.rdf.rdfio.to_trig_strings`, :func:`kg.rdf.rdfio.to_nquads_strings`,
-:meth:`kg.rdf.rdfio.TurtleWriter.graph_strings`) take triples as N-Triples text, as an incremental build
+:meth:`kg.rdf.turtlewriter.TurtleWriter.graph_strings`) take triples as N-Triples text, as an incremental build
 keeps them: they must give the same bytes as the writers of rdflib terms, on the same data, on the
 text read back from the N-Quads file, and on literals chosen to be awkward.
 """
@@ -26,8 +26,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.plugins.serializers.nt import _nt_row
 
-from kg.rdf import iris, namespaces, rdfio
-from kg.rdf.rdfio import NTriple, Triple
+from kg.rdf import iris, namespaces, ntriples, rdfio, turtlewriter
+from kg.rdf.ntriples import NTriple, Triple
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -104,7 +104,7 @@ def as_strings(dataset: Dataset) -> tuple[dict[str, list[NTriple]], dict[URIRef,
         if any(isinstance(term, BNode) for triple in triples for term in triple):
             terms[name] = triples
         else:
-            strings[name.n3()] = [rdfio.nt_triple(triple) for triple in triples]
+            strings[name.n3()] = [ntriples.nt_triple(triple) for triple in triples]
     return strings, terms
 
 
@@ -112,7 +112,7 @@ def read_back(nquads: bytes) -> dict[str, list[NTriple]]:
     """The string triples of an N-Quads file, by graph, as an incremental build would read its text back."""
     graphs: dict[str, list[NTriple]] = defaultdict(list)
     for line in nquads.decode("utf-8").split("\n")[:-1]:  # not splitlines(): a literal may hold U+2028
-        name, triple = rdfio.split_nq_row(line)
+        name, triple = ntriples.split_nq_row(line)
         graphs[name].append(triple)
     return graphs
 
@@ -142,7 +142,7 @@ def test_string_writers_take_extra_prefixes_and_any_order(data: Dataset) -> None
 
 def test_trig_is_its_header_and_a_block_per_graph(data: Dataset) -> None:
     extra = {"art": iris.ENTITY_NS + "article/"}
-    writer = rdfio.TurtleWriter(extra)
+    writer = turtlewriter.TurtleWriter(extra)
     strings, terms = as_strings(data)
     blocks = []
     for name, triples in sorted(rdfio.graph_triples(data).items()):
@@ -161,11 +161,11 @@ def test_string_triples_are_rows_of_rdflibs_row_writer(data: Dataset) -> None:
     for triples in rdfio.graph_triples(data).values():
         for triple in triples:
             row = _nt_row(triple)
-            s, p, o = rdfio.nt_triple(triple)
+            s, p, o = ntriples.nt_triple(triple)
             assert f"{s} {p} {o} .\n" == row
-            assert rdfio.split_nt_row(row) == rdfio.split_nt_row(row[: -len(" .\n")]) == (s, p, o)
-            parsed = tuple(rdfio.parse_nt_term(term) for term in (s, p, o))
-            assert parsed == triple and rdfio.nt_triple(parsed) == (s, p, o)  # type: ignore[arg-type]
+            assert ntriples.split_nt_row(row) == ntriples.split_nt_row(row[: -len(" .\n")]) == (s, p, o)
+            parsed = tuple(ntriples.parse_nt_term(term) for term in (s, p, o))
+            assert parsed == triple and ntriples.nt_triple(parsed) == (s, p, o)  # type: ignore[arg-type]
             checked += 1
     assert checked > 5000
 
@@ -269,15 +269,15 @@ def awkward_triples() -> list[Triple]:
 
 def test_graph_strings_writes_awkward_terms_as_graph_does() -> None:
     triples = awkward_triples()
-    rows = [rdfio.nt_triple(triple) for triple in triples]
-    expected = rdfio.TurtleWriter().graph(triples)
-    assert rdfio.TurtleWriter().graph_strings(rows) == expected
+    rows = [ntriples.nt_triple(triple) for triple in triples]
+    expected = turtlewriter.TurtleWriter().graph(triples)
+    assert turtlewriter.TurtleWriter().graph_strings(rows) == expected
     for seed in range(5):  # in any order: rdflib's order of equal values comes from a first sort by N3
         shuffled = rows[:]
         random.Random(seed).shuffle(shuffled)
-        assert rdfio.TurtleWriter().graph_strings(shuffled) == expected
+        assert turtlewriter.TurtleWriter().graph_strings(shuffled) == expected
     for literal in AWKWARD_LITERALS:  # each as rdflib writes it in Turtle, not as N-Triples
-        assert literal._literal_n3(use_plain=True, qname_callback=rdfio.TurtleWriter().name) in expected
+        assert literal._literal_n3(use_plain=True, qname_callback=turtlewriter.TurtleWriter().name) in expected
     # and what both write is what rdflib's serializer writes
     dataset = Dataset()
     graph = dataset.graph(URIRef(iris.GRAPH_NS + "test"))
@@ -299,7 +299,7 @@ def test_prefixed_names_are_those_rdflibs_namespace_manager_gives(data: Dataset)
         namespaces.bind(reference)
         for prefix, ns in extra.items():
             reference.bind(prefix, ns, override=True, replace=True)
-        writer = rdfio.TurtleWriter(extra)
+        writer = turtlewriter.TurtleWriter(extra)
         compared = 0
         for name in names:
             try:
@@ -310,7 +310,7 @@ def test_prefixed_names_are_those_rdflibs_namespace_manager_gives(data: Dataset)
                 expected = None if bound is None else (bound, "")
             try:
                 found = writer._split(name)
-            except rdfio._NotPlain:  # left to rdflib's namespace manager
+            except turtlewriter._NotPlain:  # left to rdflib's namespace manager
                 continue
             assert found == expected, name
             compared += 1
@@ -332,5 +332,5 @@ def test_string_graphs_need_iri_names_and_no_blank_nodes() -> None:
         with pytest.raises(ValueError, match="blank node"):
             rdfio.to_trig_strings({iris.REGISTRY_GRAPH.n3(): [blank]})
     with pytest.raises(ValueError, match="named graph"):
-        rdfio.split_nq_row(f"{row[0]} {row[1]} {row[2]} .\n")
+        ntriples.split_nq_row(f"{row[0]} {row[1]} {row[2]} .\n")
     assert rdfio.to_trig_strings({iris.REGISTRY_GRAPH.n3(): []}) == rdfio.trig_header().encode("utf-8")

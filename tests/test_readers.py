@@ -32,7 +32,7 @@ from rdflib import Literal, URIRef
 
 from kg import resources
 from kg.errors import InputError
-from kg.rdf import rdfio, readers
+from kg.rdf import jsonld_contexts, rdfio, readers, xml_entities
 from kg.sparql import engine
 
 EX = "https://example.org/"
@@ -97,7 +97,7 @@ def test_a_remote_context_is_never_fetched(tmp_path: Path, listener: Listener, c
     result = run_kg(*(arg.replace("{file}", str(document)) for arg in COMMANDS[command]))
     assert listener.accepted == 0
     context = listener.url("/context.jsonld")
-    assert_clear_error(result, f"{document}:2:", context, "never fetches", readers.CONTEXTS_VARIABLE)
+    assert_clear_error(result, f"{document}:2:", context, "never fetches", jsonld_contexts.CONTEXTS_VARIABLE)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -117,7 +117,7 @@ def test_a_file_context_is_not_read(tmp_path: Path, spelling: str) -> None:
 
 
 def test_the_projects_own_context_is_the_shipped_file() -> None:
-    assert readers.CONTEXT_IRI == "https://w3id.org/kerman-kg/context.jsonld"
+    assert jsonld_contexts.CONTEXT_IRI == "https://w3id.org/kerman-kg/context.jsonld"
     assert resources.context_file().is_file()
 
 
@@ -125,7 +125,7 @@ def test_a_document_naming_the_projects_context_reads_as_with_it_inline(tmp_path
     body = {"id": "kgd:kerman-bombings", "type": "Bombing", "label": "Kerman bombings"}
     inline = json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
     named = tmp_path / "named.jsonld"
-    named.write_text(json.dumps({"@context": readers.CONTEXT_IRI, **body}), encoding="utf-8")
+    named.write_text(json.dumps({"@context": jsonld_contexts.CONTEXT_IRI, **body}), encoding="utf-8")
     written = tmp_path / "inline.jsonld"
     written.write_text(json.dumps({"@context": inline, **body}), encoding="utf-8")
     triples = rdfio.graph_triples(rdfio.load_dataset(named))
@@ -145,7 +145,7 @@ def test_a_context_is_read_from_the_copy_the_user_names(tmp_path: Path, monkeypa
     document = named_context_document(tmp_path / "doc.jsonld", iri)
     with pytest.raises(InputError, match="never fetches"):
         rdfio.load_dataset(document)
-    monkeypatch.setenv(readers.CONTEXTS_VARIABLE, json.dumps({iri: str(copy)}))
+    monkeypatch.setenv(jsonld_contexts.CONTEXTS_VARIABLE, json.dumps({iri: str(copy)}))
     (triples,) = rdfio.graph_triples(rdfio.load_dataset(document)).values()
     assert triples == [(URIRef(EX + "a"), URIRef(EX + "name"), Literal("a"))]
 
@@ -156,7 +156,7 @@ def test_the_query_store_of_a_file_is_kept_apart_for_each_named_copy(
     iri = "https://example.org/context.jsonld"
     copy = tmp_path / "copy.jsonld"
     document = named_context_document(tmp_path / "doc.jsonld", iri)
-    monkeypatch.setenv(readers.CONTEXTS_VARIABLE, json.dumps({iri: str(copy)}))
+    monkeypatch.setenv(jsonld_contexts.CONTEXTS_VARIABLE, json.dumps({iri: str(copy)}))
     stores = []
     for property_name in ("name", "title"):
         copy.write_text(json.dumps({"@context": {"name": EX + property_name}}), encoding="utf-8")
@@ -171,18 +171,18 @@ def test_the_query_store_of_a_file_is_kept_apart_for_each_named_copy(
 def test_a_bad_list_of_named_copies_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, words: str
 ) -> None:
-    monkeypatch.setenv(readers.CONTEXTS_VARIABLE, setting)
+    monkeypatch.setenv(jsonld_contexts.CONTEXTS_VARIABLE, setting)
     document = named_context_document(tmp_path / "doc.jsonld", "https://example.org/context.jsonld")
     with pytest.raises(InputError, match=words) as raised:
         rdfio.load_dataset(document)
-    assert readers.CONTEXTS_VARIABLE in str(raised.value)
+    assert jsonld_contexts.CONTEXTS_VARIABLE in str(raised.value)
 
 
 def test_a_context_that_names_itself_is_an_error_not_a_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     iri = "https://example.org/context.jsonld"
     copy = tmp_path / "copy.jsonld"
     copy.write_text(json.dumps({"@context": [{"name": EX + "name"}, iri]}), encoding="utf-8")
-    monkeypatch.setenv(readers.CONTEXTS_VARIABLE, json.dumps({iri: str(copy)}))
+    monkeypatch.setenv(jsonld_contexts.CONTEXTS_VARIABLE, json.dumps({iri: str(copy)}))
     with pytest.raises(InputError, match="names itself"):
         rdfio.load_dataset(named_context_document(tmp_path / "doc.jsonld", iri))
 
@@ -260,7 +260,7 @@ def quadratic_blowup(path: Path) -> Path:
 def test_entity_declarations_that_nest_too_far_are_refused_where_they_pass_the_limit(tmp_path: Path) -> None:
     bomb = billion_laughs(tmp_path / "lol.rdf")
     with pytest.raises(InputError, match="entity bomb") as raised:
-        readers.check_entities(bomb)
+        xml_entities.check_entities(bomb)
     # lol{n} is 3 * 10**n bytes: lol7 (30 MB, on line 10) is the first to pass 16 MiB
     assert raised.value.line == 10
     assert "'lol7'" in raised.value.message
@@ -269,7 +269,7 @@ def test_entity_declarations_that_nest_too_far_are_refused_where_they_pass_the_l
 def test_an_entity_referenced_too_often_is_refused_at_the_reference_that_passes_the_limit(tmp_path: Path) -> None:
     bomb = quadratic_blowup(tmp_path / "quadratic.rdf")
     with pytest.raises(InputError, match="entity bomb") as raised:
-        readers.check_entities(bomb)
+        xml_entities.check_entities(bomb)
     assert raised.value.line == 6
 
 
@@ -277,7 +277,7 @@ def test_an_entity_redefined_from_itself_counts_at_its_expanded_length(tmp_path:
     """Oxigraph expands a declaration when it reads it, and a later one replaces an earlier one of the same name."""
     declarations = ['<!ENTITY a "aaaaaaaaaa">'] + ['<!ENTITY a "&a;&a;">'] * 30
     with pytest.raises(InputError, match="entity bomb"):
-        readers.check_entities(rdf_xml(tmp_path / "doubling.rdf", declarations, "&a;"))
+        xml_entities.check_entities(rdf_xml(tmp_path / "doubling.rdf", declarations, "&a;"))
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,12 @@ from kg.drafting.analysis import Analysis, Mention
 from kg.drafting.model import DraftFact
 from kg.rdf import iris
 from kg.rdf.namespaces import KGO
-from kg.review import document, words
-from kg.review.document import AnnotationFile, ReviewError
-from kg.review.server import Review, allowed_hosts, create_app
+from kg.review import passages, words
+from kg.review.api import create_app
+from kg.review.document import AnnotationFile
+from kg.review.files import ABSENT, ReviewError, article_files
+from kg.review.server import allowed_hosts
+from kg.review.session import Review
 
 STEM = "900_test_wire"
 CLAIM = "The Islamic State group claimed responsibility for the attack in a statement on its Telegram channels."
@@ -400,8 +403,8 @@ def test_a_new_entity_from_a_selection_and_a_quote_narrowed(live: Live) -> None:
 def test_the_metadata_record_drafted_accepted_and_edited(live: Live) -> None:
     live.meta.unlink()
     state = live.state()
-    assert state["meta"]["review"] == "absent" and state["meta"]["digest"] == document.ABSENT
-    answer = live.call("POST", f"/api/articles/{STEM}/meta", {"digest": document.ABSENT})
+    assert state["meta"]["review"] == "absent" and state["meta"]["digest"] == ABSENT
+    answer = live.call("POST", f"/api/articles/{STEM}/meta", {"digest": ABSENT})
     assert answer.status_code == 200, answer.text
     record = live.meta.read_text(encoding="utf-8")
     assert "\nreview: draft\n" in record
@@ -503,7 +506,7 @@ def test_a_path_outside_the_corpus_or_another_article_is_refused(live: Live, tmp
     assert answer.status_code == 403 and "900_test_wire.facts.yaml is a symbolic link" in answer.json()["error"]
     assert hashlib.sha256(outside.read_bytes()).hexdigest() == before[f"articles/{STEM}.facts.yaml"]
     with pytest.raises(ReviewError) as refused:
-        document.article_files(live.corpus, "../corpus/articles/900_test_wire")
+        article_files(live.corpus, "../corpus/articles/900_test_wire")
     assert refused.value.status == 400
     assert sorted(p.name for p in articles.iterdir() if p.name.startswith(".")) == []
 
@@ -622,12 +625,12 @@ def test_edits_keep_every_other_line_of_a_curated_file(tmp_path: Path) -> None:
 
 def test_spans_count_utf16_for_the_browser() -> None:
     text = "A 🙂 smile and “quotes”: a smile"
-    units = document.code_units(text, text.index("smile"))
-    assert units == text.index("smile") + 1 and document.code_points(text, units) == text.index("smile")
-    assert document.passages(
-        text, [{"text": "a smile", "start": document.code_units(text, text.rindex("a smile"))}]
+    units = passages.code_units(text, text.index("smile"))
+    assert units == text.index("smile") + 1 and passages.code_points(text, units) == text.index("smile")
+    assert passages.passages(
+        text, [{"text": "a smile", "start": passages.code_units(text, text.rindex("a smile"))}]
     ) == {"quote": "a smile"}
-    assert document.passages(text, [{"text": "smile", "start": document.code_units(text, text.rindex("smile"))}]) == {
+    assert passages.passages(text, [{"text": "smile", "start": passages.code_units(text, text.rindex("smile"))}]) == {
         "quote": "smile",
         "occurrence": 2,
     }

@@ -31,11 +31,12 @@ from rdflib.plugins.sparql.results.tsvresults import TSVResultParser
 from rdflib.plugins.sparql.results.xmlresults import XMLResultParser
 
 from kg.sparql.engine import OxigraphEngine, open_engine
+from kg.sparql.querycheck import inspect_query
 from kg.sparql.querying import run
 from kg.sparql.querylib import library
-from kg.web import pages
-from kg.web.serve import choose, inspect_query, negotiate
-from kg.web.workers import GRAPH_FORMATS, SELECT_FORMATS
+from kg.web import pages, urls
+from kg.web.jobs import GRAPH_FORMATS, SELECT_FORMATS
+from kg.web.negotiation import choose, negotiate
 
 KGD = "https://w3id.org/kerman-kg/id/"
 KGG = "https://w3id.org/kerman-kg/graph/"
@@ -183,7 +184,7 @@ def _var(name: str) -> Any:
 
 def test_binds_loopback_by_default(server: Server) -> None:
     from kg.cli import _parser
-    from kg.web.serve import ServeOptions
+    from kg.web.options import ServeOptions
 
     assert _parser().parse_args(["serve"]).host == "127.0.0.1"
     assert ServeOptions().host == "127.0.0.1"
@@ -623,7 +624,8 @@ def test_service_makes_no_request(server: Server) -> None:
 def test_workers_refuse_service_and_updates_themselves(server: Server) -> None:
     """The workers check again, whoever sends them a job."""
     from kg.sparql.engine import store_path
-    from kg.web.workers import Executor, Limits, QueryJob
+    from kg.web.executor import Executor
+    from kg.web.jobs import Limits, QueryJob
 
     executor = Executor(str(store_path()[0]), Limits(10, 1024, 100))
     listener = Listener()
@@ -736,7 +738,8 @@ def test_cors_only_when_asked(server: Server, limited: Server) -> None:
 def test_internal_errors_are_plain_500(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import asyncio
 
-    from kg.web.serve import ServeOptions, create_app
+    from kg.web.options import ServeOptions
+    from kg.web.serve import create_app
     from kg.web.workers import WorkerPool
 
     async def explode(self: WorkerPool, job: object, **_: object) -> object:
@@ -800,9 +803,9 @@ def test_pages_escape_everything() -> None:
     view = pages.ResourceView(iri=KGD + "x", label='"><img src=x>', aliases=["<i>"], comments=["&"])
     html = pages.resource_page(view)
     assert "<img" not in html and "<i>" not in html
-    assert pages.local_url(KGD + "kerman-bombings") == "/id/kerman-bombings"
-    assert pages.local_url("https://w3id.org/kerman-kg/ontology#Bombing") == "/ontology#Bombing"
-    assert pages.page_url(KGG + "registry") == "/page/graph/registry"
-    assert pages.iri_of_document("graph/registry") == KGG + "registry"
-    assert pages.iri_of_document("article/a/b") == KGD + "article/a/b"
-    assert json.loads(json.dumps(pages.DATA_EXTENSIONS))["turtle"] == "ttl"
+    assert urls.local_url(KGD + "kerman-bombings") == "/id/kerman-bombings"
+    assert urls.local_url("https://w3id.org/kerman-kg/ontology#Bombing") == "/ontology#Bombing"
+    assert urls.page_url(KGG + "registry") == "/page/graph/registry"
+    assert urls.iri_of_document("graph/registry") == KGG + "registry"
+    assert urls.iri_of_document("article/a/b") == KGD + "article/a/b"
+    assert json.loads(json.dumps(urls.DATA_EXTENSIONS))["turtle"] == "ttl"

@@ -30,9 +30,11 @@ import pytest
 from listeners import Listener
 from test_serve import HEAVY_COUNT, Server, start
 
+from kg.web.jobs import Limits, QueryJob, Reply
+from kg.web.lanequeues import _Lane
 from kg.web.lanes import DEMOTION_WINDOW, FAST, HEAVY, ClientSlots, LanePolicy, LaneSettings, client_key, fingerprint
-from kg.web.serve import negotiate
-from kg.web.workers import INLINE_BYTES, Limits, QueryJob, Reply, WorkerSettings, _deliverable, _Lane
+from kg.web.negotiation import negotiate
+from kg.web.workerprocess import INLINE_BYTES, WorkerSettings, _deliverable
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_BYTES = 4_000_000
@@ -187,7 +189,7 @@ def test_the_fast_lane_keeps_a_worker_from_trials() -> None:
 
 def test_options_reach_the_lanes_and_the_limits() -> None:
     from kg.cli import _parser
-    from kg.web.serve import ServeOptions
+    from kg.web.options import ServeOptions
 
     assert ServeOptions().lanes.client_heavy == 1 and ServeOptions(workers=4).lanes.client_heavy == 2
     assert ServeOptions(workers=4, client_heavy=3).lanes.client_heavy == 3

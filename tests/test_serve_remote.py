@@ -3,7 +3,7 @@
 One Oxigraph server (``tests/stores.py``) holds the session's build, pushed with ``kg push``; between it and
 ``kg serve --endpoint`` sits a recording proxy (:class:`RecordingProxy`) that forwards every request and
 keeps what it carried, so the tests can show what reached the store and what did not, and can make the
-store fail on demand. The answers are compared with the same worker code (:class:`kg.web.workers.Executor`)
+store fail on demand. The answers are compared with the same worker code (:class:`kg.web.executor.Executor`)
 over the local build, so nothing here depends on what the corpus holds: the entity and the queries are
 picked from the build itself. The server runs with a user and ``$KG_STORE_PASSWORD`` set, which Oxigraph
 server ignores: the password must reach the store and appear nowhere else.
@@ -38,9 +38,10 @@ from test_serve import Server, json_rows, start
 from kg.cli import main
 from kg.sparql.engine import store_path
 from kg.sparql.querylib import library
-from kg.web import pages
-from kg.web.serve import negotiate
-from kg.web.workers import GRAPH_FORMATS, Executor, Limits, NamedQueryJob, QueryJob, ResourceJob
+from kg.web import urls
+from kg.web.executor import Executor
+from kg.web.jobs import GRAPH_FORMATS, Limits, NamedQueryJob, QueryJob, ResourceJob
+from kg.web.negotiation import negotiate
 
 SECRET = "remote-store-secret-5f1c"
 USER = "kg-reader"
@@ -212,7 +213,7 @@ def test_the_requests_dataset_is_forwarded(remote: Remote) -> None:
 
 def test_resource_page_and_data_document(remote: Remote) -> None:
     iri, label = a_labelled_entity(remote.local)
-    page_url = pages.page_url(iri)
+    page_url = urls.page_url(iri)
     assert page_url is not None
     see_other = remote.server.get(page_url.replace("/page/", "/id/", 1), headers={"Accept": "text/html"})
     assert see_other.status_code == 303 and see_other.headers["location"] == page_url
@@ -222,7 +223,7 @@ def test_resource_page_and_data_document(remote: Remote) -> None:
     local_page = remote.local.run(ResourceJob(iri, "page"))
     assert page.content == local_page.body
     turtle = next(f for f in GRAPH_FORMATS if f.name == "turtle")
-    data_url = pages.data_url(iri, "turtle")
+    data_url = urls.data_url(iri, "turtle")
     assert data_url is not None
     data = remote.server.get(data_url)
     assert data.status_code == 200

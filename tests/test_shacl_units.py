@@ -23,8 +23,14 @@ from rdflib.term import Node
 from kg import resources
 from kg.pipeline import shaclunits as su
 from kg.pipeline.build import BuildResult, as_dataset, build_dataset
+from kg.pipeline.findingjson import finding_from_json, finding_to_json, node_to_nt
+from kg.pipeline.findings import Finding
+from kg.pipeline.readplans import Step, UnsupportedShapes
 from kg.pipeline.reasoning import INFERRED_GRAPH
-from kg.pipeline.validation import SH, Finding, load_shapes, validate
+from kg.pipeline.shapereads import dependencies
+from kg.pipeline.unitcontext import ContextIndex, context_nodes, exported_triples, shared_context
+from kg.pipeline.unitpartition import Partition, Triple, article_ids_in
+from kg.pipeline.validation import SH, load_shapes, validate
 from kg.rdf import iris
 from kg.rdf.namespaces import KGD, KGO, KGO_NS
 from kg.rdf.ontology import load_ontology
@@ -33,7 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 EX = Namespace("https://example.org/")
 
-Graphs = dict[URIRef, set[su.Triple]]
+Graphs = dict[URIRef, set[Triple]]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -77,7 +83,7 @@ def union(by_unit: Mapping[str | None, list[Finding]]) -> list[tuple[object, ...
 
 def assert_each_finding_in_its_unit(by_unit: Mapping[str | None, list[Finding]], ids: Iterable[str]) -> None:
     """Every finding is in the unit that owns its focus node."""
-    partition = su.Partition(ids)
+    partition = Partition(ids)
     for unit, findings in by_unit.items():
         for finding in findings:
             assert partition.owner(finding.terms[0]) == unit, (unit, finding)
@@ -99,7 +105,7 @@ def load_fixture(path: Path) -> Dataset:
     return dataset
 
 
-def triples_of(dataset: Dataset) -> list[su.Triple]:
+def triples_of(dataset: Dataset) -> list[Triple]:
     return [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))]
 
 
@@ -107,7 +113,7 @@ def triples_of(dataset: Dataset) -> list[su.Triple]:
 
 
 def test_partition_owns_an_article_and_what_hangs_under_it() -> None:
-    partition = su.Partition(["a", "ab"])
+    partition = Partition(["a", "ab"])
     assert partition.owner(iris.article("a")) == "a"
     assert partition.owner(iris.in_article("a", "claim", "quote")) == "a"
     assert partition.owner(iris.in_article("ab", "claim")) == "ab"  # not "a": a segment is matched whole
@@ -122,7 +128,7 @@ def test_partition_owns_an_article_and_what_hangs_under_it() -> None:
         assert partition.owner(shared) is None and partition.is_shared(shared)
     assert partition.owned_by("a")(iris.in_article("a", "x")) and not partition.owned_by("a")(iris.article("ab"))
     with pytest.raises(ValueError, match="no '/'"):
-        su.Partition(["a/b"])
+        Partition(["a/b"])
     with pytest.raises(KeyError):
         partition.owned_by("c")
 
@@ -132,13 +138,13 @@ def test_units_split_triples_by_their_subject() -> None:
     a_record = (iris.in_article("a", "record"), KGO.recordOf, iris.article("a"))
     registry = (KGD["event"], RDF.type, KGO.Event)
     provenance = (iris.article_graph("a"), RDF.type, KGO.ArticleGraph)
-    units = su.Partition(["a", "b"]).units([a_fact, registry, a_record, provenance, a_fact])
+    units = Partition(["a", "b"]).units([a_fact, registry, a_record, provenance, a_fact])
     assert units == {"a": [a_fact, a_record], "b": [], None: [registry, provenance]}
 
 
 def test_article_ids_in_data() -> None:
     triples = [(iris.in_article("fx_0001", "q"), KGO.source, iris.article("fx_0002")), (KGD.x, RDF.type, KGO.Event)]
-    assert su.article_ids_in(triples) == {"fx_0001", "fx_0002"}
+    assert article_ids_in(triples) == {"fx_0001", "fx_0002"}
 
 
 # ----------------------------------------------------------------------------- what the project's shapes read
@@ -146,17 +152,17 @@ def test_article_ids_in_data() -> None:
 
 def test_project_shapes_read_one_hop_and_the_types_of_values() -> None:
     """Today's shapes read the focus node's own triples and, through sh:class, the rdf:type of its values."""
-    deps = su.dependencies()
+    deps = dependencies()
     paths = deps.plan.paths()
-    assert (su.Step(KGO.statedBy), su.Step(RDF.type)) in paths  # StatementShape: the speaker is an agent
-    assert (su.Step(KGO.source), su.Step(RDF.type)) in paths
-    assert (su.Step(KGO["count"]),) in paths and (su.Step(KGO["count"]), su.Step(RDF.type)) not in paths  # a datatype
-    assert (su.Step(URIRef("http://www.w3.org/2004/02/skos/core#exactMatch")),) in paths  # the SPARQL target
+    assert (Step(KGO.statedBy), Step(RDF.type)) in paths  # StatementShape: the speaker is an agent
+    assert (Step(KGO.source), Step(RDF.type)) in paths
+    assert (Step(KGO["count"]),) in paths and (Step(KGO["count"]), Step(RDF.type)) not in paths  # a datatype
+    assert (Step(URIRef("http://www.w3.org/2004/02/skos/core#exactMatch")),) in paths  # the SPARQL target
     assert max(len(path) for path in paths) == 2
     assert deps.deep_forward == {RDF.type}
     assert deps.inverse == frozenset() and deps.object_targets == frozenset() and deps.target_nodes == frozenset()
     assert deps.schema == {RDFS.subClassOf}
-    kept = su.exported_triples(
+    kept = exported_triples(
         [(KGD.x, RDF.type, KGO.Person), (KGD.x, RDFS.label, Literal("x")), (KGO_NS.A, RDFS.subClassOf, KGO_NS.B)], deps
     )
     assert kept == [(KGD.x, RDF.type, KGO.Person), (KGO_NS.A, RDFS.subClassOf, KGO_NS.B)]
@@ -223,7 +229,7 @@ def test_every_data_shape_has_a_failing_fixture() -> None:
 def check_fixture(path: Path) -> list[tuple[object, ...]]:
     """Validate a fixture whole and by units (each article alone); the two must agree. Returns the findings."""
     dataset = load_fixture(path)
-    ids = su.article_ids_in(triples_of(dataset))
+    ids = article_ids_in(triples_of(dataset))
     by_unit = su.validate_by_units(dataset, ids, batch_triples=0)
     whole = whole_shape_findings(dataset)
     assert union(by_unit) == whole, path
@@ -249,7 +255,7 @@ def test_units_give_the_whole_on_every_other_fixture() -> None:
 def owned_subjects(graphs: Graphs, article: str, kind: URIRef) -> list[Node]:
     """The nodes of a class that an article's graph types, sorted."""
     return sorted(
-        {s for s, _, o in graphs[iris.article_graph(article)] if o == kind and su.Partition([article]).owner(s)},
+        {s for s, _, o in graphs[iris.article_graph(article)] if o == kind and Partition([article]).owner(s)},
         key=str,
     )
 
@@ -330,7 +336,7 @@ def test_a_registry_change_reaches_the_articles_that_read_it(built: BuildResult)
     """
     ids = article_ids(built)
     graphs = copy_graphs(built)
-    partition = su.Partition(ids)
+    partition = Partition(ids)
     speakers = sorted(
         {
             o
@@ -346,7 +352,7 @@ def test_a_registry_change_reaches_the_articles_that_read_it(built: BuildResult)
     )
     before = su.validate_by_units(built.dataset, ids)
     units_before = partition.units(su.asserted_triples(built.dataset))
-    stale = su.ContextIndex(t for unit in units_before.values() for t in unit)
+    stale = ContextIndex(t for unit in units_before.values() for t in unit)
 
     registry = graphs[iris.REGISTRY_GRAPH]
     registry -= {t for t in registry if t[0] == speaker and t[1] == RDF.type}
@@ -373,18 +379,18 @@ def test_a_registry_change_reaches_the_articles_that_read_it(built: BuildResult)
 
 
 @pytest.fixture(scope="module")
-def corpus_units(built: BuildResult) -> tuple[list[str], dict[str | None, list[su.Triple]]]:
+def corpus_units(built: BuildResult) -> tuple[list[str], dict[str | None, list[Triple]]]:
     ids = article_ids(built)
-    return ids, su.Partition(ids).units(su.asserted_triples(built.dataset))
+    return ids, Partition(ids).units(su.asserted_triples(built.dataset))
 
 
 def test_a_unit_alone_misses_what_its_context_holds(
-    built: BuildResult, corpus_units: tuple[list[str], dict[str | None, list[su.Triple]]]
+    built: BuildResult, corpus_units: tuple[list[str], dict[str | None, list[Triple]]]
 ) -> None:
     """Without its context, an article's statements have speakers of no known class: the context is needed."""
     ids, units = corpus_units
-    partition = su.Partition(ids)
-    index = su.ContextIndex(t for unit in units.values() for t in unit)
+    partition = Partition(ids)
+    index = ContextIndex(t for unit in units.values() for t in unit)
     article = ids[0]
     context = index.for_unit(units[article], partition.owned_by(article))
     assert context and {p for _, p, _ in context} == {RDF.type, RDFS.subClassOf}
@@ -394,15 +400,15 @@ def test_a_unit_alone_misses_what_its_context_holds(
 
 
 def test_context_nodes_name_the_first_hops_outside_the_unit(
-    corpus_units: tuple[list[str], dict[str | None, list[su.Triple]]],
+    corpus_units: tuple[list[str], dict[str | None, list[Triple]]],
 ) -> None:
     ids, units = corpus_units
-    partition = su.Partition(ids)
-    index = su.ContextIndex(t for unit in units.values() for t in unit)
+    partition = Partition(ids)
+    index = ContextIndex(t for unit in units.values() for t in unit)
     article = ids[0]
     owned = partition.owned_by(article)
-    lookups = su.context_nodes(units[article], owned)
-    assert lookups and all(steps == {su.Step(RDF.type)} for steps in lookups.values())
+    lookups = context_nodes(units[article], owned)
+    assert lookups and all(steps == {Step(RDF.type)} for steps in lookups.values())
     assert all(not owned(node) for node in lookups)
     context = index.for_unit(units[article], owned)
     assert {s for s, p, _ in context if p != RDFS.subClassOf} <= set(lookups)
@@ -411,29 +417,29 @@ def test_context_nodes_name_the_first_hops_outside_the_unit(
 
 
 def test_an_index_of_exports_gives_the_same_contexts(
-    corpus_units: tuple[list[str], dict[str | None, list[su.Triple]]],
+    corpus_units: tuple[list[str], dict[str | None, list[Triple]]],
 ) -> None:
     """An index of every unit's exported triples is enough: the contexts equal those of an index of every triple."""
     ids, units = corpus_units
-    partition = su.Partition(ids)
-    full = su.ContextIndex(t for unit in units.values() for t in unit)
-    exported = su.ContextIndex(t for unit in units.values() for t in su.exported_triples(unit))
+    partition = Partition(ids)
+    full = ContextIndex(t for unit in units.values() for t in unit)
+    exported = ContextIndex(t for unit in units.values() for t in exported_triples(unit))
     for article in ids:
         owned = partition.owned_by(article)
         assert set(full.for_unit(units[article], owned)) == set(exported.for_unit(units[article], owned))
 
 
 def test_the_shared_context_from_exports_is_the_full_one(
-    corpus_units: tuple[list[str], dict[str | None, list[su.Triple]]],
+    corpus_units: tuple[list[str], dict[str | None, list[Triple]]],
 ) -> None:
     """The shared unit's context from the articles' exports equals the one an index of every triple gives,
     and holds the types of the articles the provenance graph names."""
     ids, units = corpus_units
-    exports = [t for article in ids for t in su.exported_triples(units[article])]
-    from_exports = su.shared_context(units[None], exports, ids)
-    full = su.ContextIndex(t for unit in units.values() for t in unit)
+    exports = [t for article in ids for t in exported_triples(units[article])]
+    from_exports = shared_context(units[None], exports, ids)
+    full = ContextIndex(t for unit in units.values() for t in unit)
     ontology = list(load_ontology(resources.ontology_dir()))
-    assert set(from_exports) == set(full.for_unit([*units[None], *ontology], su.Partition(ids).is_shared))
+    assert set(from_exports) == set(full.for_unit([*units[None], *ontology], Partition(ids).is_shared))
     assert {(iris.article(article), RDF.type, KGO.Article) for article in ids} <= set(from_exports)
 
 
@@ -470,7 +476,7 @@ def in_article(article: str, name: str) -> URIRef:
 def cross_unit_dataset() -> Dataset:
     """Three articles and a registry whose facts the shapes above read across units."""
     a, b, c = "a", "b", "c"
-    graphs: dict[URIRef, set[su.Triple]] = {
+    graphs: dict[URIRef, set[Triple]] = {
         iris.REGISTRY_GRAPH: {
             (EX.Gadget, RDFS.subClassOf, EX.Thing),  # a class of the data's own
             (KGD.org, EX.name, Literal("Org")),
@@ -514,15 +520,15 @@ def cross_unit_dataset() -> Dataset:
 
 def test_shapes_that_read_across_units_are_decomposed_exactly() -> None:
     shapes = Graph().parse(data=SHAPES, format="turtle")
-    deps = su.dependencies(shapes)
+    deps = dependencies(shapes)
     paths = deps.plan.paths()
-    assert (su.Step(EX.mentions, inverse=True), su.Step(RDF.type)) in paths
-    assert (su.Step(EX.partOf), su.Step(EX.name)) in paths
-    assert (su.Step(EX.related), su.Step(EX.name)) in paths
-    assert (su.Step(EX.member), su.Step(RDF.type)) in paths
-    assert (su.Step(EX.link), su.Step(RDF.type)) in paths  # a zero-or-one path: with the hop and without
-    assert (su.Step(EX.link), su.Step(EX.alias), su.Step(RDF.type)) in paths
-    assert (su.Step(EX.cites, inverse=True),) in paths and deps.object_targets == {EX.cites}
+    assert (Step(EX.mentions, inverse=True), Step(RDF.type)) in paths
+    assert (Step(EX.partOf), Step(EX.name)) in paths
+    assert (Step(EX.related), Step(EX.name)) in paths
+    assert (Step(EX.member), Step(RDF.type)) in paths
+    assert (Step(EX.link), Step(RDF.type)) in paths  # a zero-or-one path: with the hop and without
+    assert (Step(EX.link), Step(EX.alias), Step(RDF.type)) in paths
+    assert (Step(EX.cites, inverse=True),) in paths and deps.object_targets == {EX.cites}
     assert deps.deep_forward == {RDF.type, EX.name, EX.alias} and deps.inverse == {EX.mentions, EX.cites}
 
     dataset = cross_unit_dataset()
@@ -538,7 +544,7 @@ def test_shapes_that_read_across_units_are_decomposed_exactly() -> None:
     assert ghost, "a node with no triple of its own, cited from another article, is validated in its unit"
 
     # Without contexts the units would be wrong: the test data reads across units.
-    partition = su.Partition(ids)
+    partition = Partition(ids)
     units = partition.units(su.asserted_triples(dataset))
     alone = {
         unit: su.unit_findings(units[unit], [], partition.owned_by(unit), shapes)  # type: ignore[arg-type]
@@ -573,8 +579,8 @@ def test_what_cannot_be_bounded_is_refused(case: str) -> None:
         format="turtle",
         data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .\n" + UNSUPPORTED[case],
     )
-    with pytest.raises(su.UnsupportedShapes):
-        su.dependencies(shapes)
+    with pytest.raises(UnsupportedShapes):
+        dependencies(shapes)
 
 
 def test_unsupported_cases_are_listed() -> None:
@@ -615,7 +621,7 @@ def test_a_finding_with_awkward_terms_goes_to_json_and_back() -> None:
             value=None,
             terms=(iris.in_article("a", "claim"), term),
         )
-        back = su.finding_from_json(json.loads(json.dumps(su.finding_to_json(finding))))
+        back = finding_from_json(json.loads(json.dumps(finding_to_json(finding))))
         assert back == finding
         assert [term_key(t) for t in back.terms] == [term_key(t) for t in finding.terms]  # terms has compare=False
         assert back.terms[1] == term
@@ -626,7 +632,7 @@ def test_terms_are_written_as_n_triples() -> None:
     for term in AWKWARD_TERMS:
         if isinstance(term, URIRef) and " " in term:
             continue
-        line = f"<https://example.org/s> <https://example.org/p> {su.node_to_nt(term)} .\n"
+        line = f"<https://example.org/s> <https://example.org/p> {node_to_nt(term)} .\n"
         (parsed,) = list(Graph().parse(data=line, format="nt").objects())
         assert type(parsed) is type(term)
         if isinstance(term, Literal):  # the parser normalizes "05"^^xsd:integer; node_from_nt keeps it as written
@@ -640,16 +646,16 @@ def test_every_finding_of_a_fixture_goes_to_json_and_back() -> None:
     findings += validate(load_fixture(FIXTURES / "shapes" / "CasualtyReportShape" / "invalid.ttl")).findings
     assert any(isinstance(t, Literal) for f in findings for t in f.terms)
     for finding in findings:
-        back = su.finding_from_json(su.finding_to_json(finding))
+        back = finding_from_json(finding_to_json(finding))
         assert compared(back) == compared(finding)
 
 
 def test_a_json_finding_with_other_fields_is_refused() -> None:
-    data = su.finding_to_json(
+    data = finding_to_json(
         Finding("Violation", "kgs:S", "", "kgd:x", "", "MinCountConstraintComponent", "m", terms=(KGD.x,))
     )
-    assert su.finding_from_json(data).terms == (KGD.x,)
+    assert finding_from_json(data).terms == (KGD.x,)
     with pytest.raises(ValueError, match="fields"):
-        su.finding_from_json({k: v for k, v in data.items() if k != "terms"})
+        finding_from_json({k: v for k, v in data.items() if k != "terms"})
     with pytest.raises(ValueError, match="N-Triples"):
-        su.finding_from_json({**data, "terms": ["not a term"]})
+        finding_from_json({**data, "terms": ["not a term"]})

@@ -41,8 +41,10 @@ from rdflib.term import Node
 from ruamel.yaml import YAML
 
 from kg import resources
+from kg.pipeline.findings import Finding
 from kg.pipeline.lint import lint_ontology, load_lint_shapes
-from kg.pipeline.validation import Finding, load_shapes, run_shapes, shape_findings, validate, validation_view
+from kg.pipeline.validation import load_shapes, run_shapes, shape_findings, validate
+from kg.pipeline.validationview import validation_view
 from kg.rdf.ontology import load_ontology
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

@@ -18,7 +18,7 @@ from test_curation import FAULTS, corpus_with_sixth
 
 from kg import resources
 from kg.curation.check import Problem, check_corpus
-from kg.pipeline import buildfolder, units
+from kg.pipeline import buildfolder, unitrecords, units, unitwriters
 from kg.pipeline.reasoning import INFERRED_GRAPH
 from kg.rdf import iris, rdfio
 
@@ -81,10 +81,10 @@ def test_the_graphs_equal_those_of_the_whole_build(corpus: Path, tmp_path: Path)
     assert whole.graphs is not None and whole.build is not None
     assert made.summary == whole.build.summary
     assert made.inferred == whole.inferred and made.inferred
-    assert set(made.rows[INFERRED_GRAPH]) == set(units.nt_rows(whole.graphs[INFERRED_GRAPH]))
+    assert set(made.rows[INFERRED_GRAPH]) == set(unitrecords.nt_rows(whole.graphs[INFERRED_GRAPH]))
     for stem, unit in made.units.items():
         graph = whole.graphs[iris.article_graph(stem)]
-        assert sorted(units.text_rows(unit.graph)) == sorted(units.nt_rows(graph))
+        assert sorted(unitrecords.text_rows(unit.graph)) == sorted(unitrecords.nt_rows(graph))
 
 
 @pytest.mark.slow
@@ -99,7 +99,7 @@ def test_an_edit_rebuilds_only_its_article(corpus: Path, tmp_path: Path) -> None
     outcome, said = build(folder, corpus)
     assert said[:1] == [f"{count - 1} article(s) unchanged, 1 to build"]
     assert "edited" in (folder / rdfio.TRIG).read_text(encoding="utf-8")
-    assert (folder / units.CACHE / f"{stem}.json").is_file()
+    assert (folder / unitrecords.CACHE / f"{stem}.json").is_file()
     build(tmp_path / "scratch", corpus)
     assert_same_build(folder, tmp_path / "scratch")
 
@@ -139,7 +139,7 @@ def test_a_unit_of_another_key_or_unreadable_is_made_again(tmp_path: Path) -> No
     shutil.copytree(resources.corpus_dir(), corpus)
     folder = tmp_path / "build"
     build(folder, corpus)
-    kept = sorted((folder / units.CACHE).glob("*.json"))
+    kept = sorted((folder / unitrecords.CACHE).glob("*.json"))
     assert len(kept) == len(facts_files(corpus))
     kept[0].write_text("{not json", encoding="utf-8")
     _, said = build(folder, corpus)
@@ -192,5 +192,5 @@ def test_without_reasoning_the_files_equal_those_of_the_whole_build(tmp_path: Pa
     whole = check_corpus(resources.corpus_dir(), reason=False, rules=False)
     assert whole.graphs is not None and INFERRED_GRAPH not in whole.graphs
     assert made.inferred is None and INFERRED_GRAPH not in made.rows
-    assert units.trig(made) == rdfio.to_trig(whole.graphs)
-    assert units.nquads(made) == rdfio.to_nquads(whole.graphs)
+    assert unitwriters.trig(made) == rdfio.to_trig(whole.graphs)
+    assert unitwriters.nquads(made) == rdfio.to_nquads(whole.graphs)

@@ -12,8 +12,10 @@ from conftest import run_kg
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from kg.pipeline.findings import Finding
 from kg.pipeline.reasoning import INFERRED_GRAPH, with_inferences
-from kg.pipeline.validation import Finding, load_shapes, run_shapes, shape_findings, validate, validation_view
+from kg.pipeline.validation import load_shapes, run_shapes, shape_findings, validate
+from kg.pipeline.validationview import validation_view
 from kg.rdf import iris
 from kg.rdf.namespaces import KGD, KGO, NIF
 from kg.rdf.rdfio import TRIG, load_dataset, to_trig

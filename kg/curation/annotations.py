@@ -18,88 +18,41 @@ the ontology, statement references against the article's own facts, every
 piece of text against the quote. Problems are collected as
 :class:`~kg.errors.InputError` with the file and line, fact by fact, so one
 run reports them all.
+
+:class:`ArticleMapper` maps the entities and facts; it stands on
+:class:`~kg.curation.article_triples.ArticleTriples` (the article's own
+description, its quotes and assertions) and on
+:class:`~kg.curation.annotation_reader.AnnotationReader` (the keys a file may
+hold and the checks of every reference).
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Protocol
 
-import rdflib.term
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.namespace import SKOS, XSD
 
-from kg.curation import dates, quotes
-from kg.curation.corpus import Article, MetaValue
+from kg.curation.annotation_reader import (
+    CASUALTY_KEYS,
+    CASUALTY_TYPES,
+    FILE_KEYS,
+    LOCAL_ENTITY_KEYS,
+    PUBLISHER,
+    RECORD,
+    RESPONSE_KEYS,
+    STATEMENT_AGENT_KEYS,
+    STATEMENT_KEYS,
+    STATEMENT_TEXT_KEYS,
+    _suggest,
+)
+from kg.curation.article_triples import ArticleTriples, Origins, TripleSink
 from kg.curation.figures import QUALIFIERS, parse_figure
 from kg.curation.registry import Entity, parse_names, parse_types
 from kg.curation.yamlsrc import Node, load_yaml
 from kg.errors import InputError
 from kg.rdf import iris
-from kg.rdf.namespaces import KGO, KGO_NS, NIF, SCHEMA
-from kg.rdf.ontology import Vocabulary
-
-FILE_KEYS = {"article", "entities", "facts"}
-#: keys every fact and article-local entity may carry about its review (see corpus/README.md, "Drafts")
-REVIEW_KEYS = {"review", "drafted"}
-#: review states: a draft awaits the curator; accepted and unmarked items are built; rejected ones never are
-REVIEW_STATES = ("draft", "accepted", "rejected")
-DRAFTED_KEYS = {"rule", "cue", "confidence"}
-LOCAL_ENTITY_KEYS = {"id", "type", "label", "quote", "occurrence", "aliases", "note"} | REVIEW_KEYS
-FACT_KEYS = {"id", "quote", "occurrence", "note", "relations", "statement", "casualties", "response"} | REVIEW_KEYS
-BODIES = ("relations", "statement", "casualties", "response")
-
-#: statement key -> property, for keys whose values are entities
-STATEMENT_AGENT_KEYS = {
-    "by": KGO.statedBy,
-    "accuses": KGO.accuses,
-    "denies_involvement_of": KGO.deniesInvolvementOf,
-    "threatens": KGO.threatens,
-    "attributes_to": KGO.attributesTo,
-    "names_perpetrator": KGO.namesPerpetrator,
-    "channel": KGO.channel,
-}
-#: statement key -> property, for keys whose values are text that must be in the quote
-STATEMENT_TEXT_KEYS = {
-    "words": KGO.words,
-    "title": KGO["title"],
-    "hedge": KGO.hedge,
-    "method_as_written": KGO.methodAsWritten,
-}
-STATEMENT_KEYS = (
-    {"type", "about", "attack_type", "date", "answers", "contradicts"}
-    | set(STATEMENT_AGENT_KEYS)
-    | set(STATEMENT_TEXT_KEYS)
-)
-CASUALTY_TYPES = {
-    "killed": KGO.DeathToll,
-    "injured": KGO.InjuryFigure,
-    "killed_and_injured": KGO.CombinedCasualtyFigure,
-}
-CASUALTY_KEYS = {"type", "of", "figure", "count", "qualifier", "given_by", "stated_in", "hedge"}
-RESPONSE_KEYS = {"type", "by", "in_response_to", "destination", "date"}
-DATE_KEYS = {"date", "as_written", "relative_to"}
-
-PUBLISHER = "publisher"
-#: the id under which an article's curator record is minted (``kgd:article/<stem>/record``)
-RECORD = "record"
-#: what to do instead, when an entity's type does not fit a key
-TYPE_HINTS = {
-    "names_perpetrator": "name a group or organisation with attributes_to; names_perpetrator is for persons",
-    "by": "a statement's speaker is an agent: a person, group, organisation or state",
-}
-
-#: (file, line) of the YAML that produced a node, for reporting problems where the curator can fix them
-Origins = dict[URIRef, tuple[Path, int]]
-
-
-class TripleSink(Protocol):
-    """Where the mapper puts triples: a set, or an rdflib Graph."""
-
-    def add(self, triple: tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node], /) -> object: ...
+from kg.rdf.namespaces import KGO, KGO_NS
 
 
 @dataclass
@@ -115,30 +68,8 @@ class ArticleFacts:
     unreviewed: dict[str, str] = field(default_factory=dict)
 
 
-class ArticleMapper:
+class ArticleMapper(ArticleTriples):
     """Maps one article's annotation file into its named graph."""
-
-    def __init__(
-        self,
-        article: Article,
-        vocabulary: Vocabulary,
-        ontology: Graph,
-        registry: dict[str, Entity],
-        graph: TripleSink,
-        records: TripleSink,
-    ) -> None:
-        self.article = article
-        self.vocabulary = vocabulary
-        self.ontology = ontology
-        self.registry = registry
-        self.graph = graph
-        self.records = records
-        self.article_iri = iris.article(article.id)
-        self.local: dict[str, Entity] = {}
-        self.facts: dict[str, tuple[str, Node]] = {}
-        self.errors: list[InputError] = []
-        self.origins: Origins = {}
-        self.unreviewed: dict[str, tuple[str, int]] = {}
 
     # ------------------------------------------------------------- driver
 
@@ -177,135 +108,6 @@ class ArticleMapper:
         unreviewed = {slug: state for slug, (state, _) in self.unreviewed.items()}
         return ArticleFacts(self.graph, self.local, self.errors, kinds, self.origins, unreviewed)
 
-    def _unreviewed(self, node: Node) -> bool:
-        """Whether a fact or entity awaits review or was rejected (and so is left out); checks its review keys."""
-        if not node.is_mapping():
-            return False  # reported by the step that maps it
-        try:
-            review = node.get("review")
-            state = review.text("review") if review is not None else "accepted"
-            if state not in REVIEW_STATES:
-                assert review is not None
-                raise review.error(f"review must be one of {', '.join(REVIEW_STATES)}, not '{state}'")
-            drafted = node.get("drafted")
-            if drafted is not None:
-                drafted.mapping("drafted")
-                drafted.only_keys(DRAFTED_KEYS, "drafted")
-                confidence = drafted.get("confidence")
-                if confidence is not None and not (
-                    isinstance(confidence.value, (int, float)) and 0 <= confidence.value <= 1
-                ):
-                    raise confidence.error("confidence must be a number from 0 to 1")
-        except InputError as exc:
-            self.errors.append(exc)
-            return True
-        if state == "accepted":
-            return False
-        identifier = node.get("id")
-        if identifier is not None and isinstance(identifier.value, str):
-            self.unreviewed[identifier.value] = (state, node.line)
-        return True
-
-    def _not_built(self, name: str) -> str:
-        """Why a reference to an unreviewed item fails, or '' when the name is not one."""
-        if name not in self.unreviewed:
-            return ""
-        state, line = self.unreviewed[name]
-        if state == "draft":
-            return f"; '{name}' is still a draft (review: draft at line {line}): accept it first"
-        return f"; '{name}' was rejected (review: rejected at line {line})"
-
-    def _guard(self, step: Callable[[Node], None], node: Node) -> None:
-        try:
-            step(node)
-        except InputError as exc:
-            self.errors.append(exc)
-
-    # ------------------------------------------------------ article itself
-
-    def _add_article_description(self) -> None:
-        a, g = self.article, self.graph
-        g.add((self.article_iri, RDF.type, KGO.Article))
-        g.add((self.article_iri, NIF.isString, Literal(a.text)))
-        g.add((self.article_iri, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger)))
-        g.add((self.article_iri, NIF.endIndex, Literal(len(a.text), datatype=XSD.nonNegativeInteger)))
-        g.add((self.article_iri, KGO.sha256, Literal(a.sha256)))
-        g.add((self.article_iri, RDFS.label, Literal(f"article {a.id}: {a.title.value}", lang="en")))
-        self.origins[self.article_iri] = (a.meta_path, 1)
-        self._meta("title", DCTERMS.title, Literal(a.title.value), a.title)
-        if a.byline is not None:
-            self._meta("byline", KGO.byline, Literal(a.byline.value), a.byline)
-        if a.date_published is not None:
-            self._meta(
-                "date-published",
-                SCHEMA.datePublished,
-                dates.parse_iso(a.date_published.value).literal(),
-                a.date_published,
-            )
-        if a.url is not None:
-            self._meta("url", SCHEMA.url, URIRef(a.url.value), a.url)
-        if a.language is not None:
-            self._meta("language", SCHEMA.inLanguage, Literal(a.language.value, datatype=XSD.language), a.language)
-        if a.retrieved is not None:
-            self._meta("retrieved", KGO.retrievedOn, Literal(a.retrieved.value, datatype=XSD.date), a.retrieved)
-        if a.publisher is not None:
-            entity = self.registry.get(a.publisher.value)
-            if entity is None:
-                self.errors.append(
-                    InputError(
-                        a.meta_path,
-                        a.publisher.line,
-                        f"publisher names unknown entity '{a.publisher.value}': add the outlet to entities.yaml "
-                        "(type MediaOutlet)" + _suggest(a.publisher.value, list(self.registry)),
-                    )
-                )
-            else:
-                self._meta("publisher", SCHEMA.publisher, entity.iri, a.publisher)
-        else:
-            unnamed = iris.in_article(a.id, PUBLISHER)
-            g.add((unnamed, RDF.type, KGO.MediaOutlet))
-            g.add((unnamed, RDFS.label, Literal(f"unnamed publisher of article {a.id}", lang="en")))
-            g.add(
-                (
-                    unnamed,
-                    RDFS.comment,
-                    Literal(
-                        "Neither the text nor the curator's record names its publisher. This node stands for the "
-                        "article's own voice: what the article states without attributing it to anyone.",
-                        lang="en",
-                    ),
-                )
-            )
-
-    def _meta(self, field_id: str, prop: URIRef, value: URIRef | Literal, meta: MetaValue) -> None:
-        """One metadata value: in the article's graph with its quote, or in the records graph from the record."""
-        triple = (self.article_iri, prop, value)
-        if meta.in_text:
-            assert meta.quote is not None and meta.start is not None
-            span = quotes.Span(meta.start, meta.start + len(meta.quote), 1)
-            quote_iri = self._quote_node(f"meta-{field_id}", meta.quote, span)
-            self.graph.add(triple)
-            assertion = self._assertion(f"meta-{field_id}", 1, triple, [quote_iri])
-            if meta.as_written is not None:
-                self.graph.add((assertion, KGO.dateAsWritten, Literal(meta.as_written)))
-            self.origins[assertion] = self.origins[quote_iri] = (self.article.meta_path, meta.line)
-            return
-        record = iris.in_article(self.article.id, RECORD)
-        r = self.records
-        r.add((record, RDF.type, KGO.CuratorRecord))
-        r.add((record, RDFS.label, Literal(f"curator's record of article {self.article.id}", lang="en")))
-        r.add((record, KGO.recordOf, self.article_iri))
-        r.add((record, PROV.wasAttributedTo, iris.CURATORS))
-        r.add(triple)
-        assertion = iris.in_article(self.article.id, RECORD, field_id)
-        r.add((assertion, RDF.type, KGO.Assertion))
-        r.add((assertion, RDF.subject, triple[0]))
-        r.add((assertion, RDF.predicate, triple[1]))
-        r.add((assertion, RDF.object, triple[2]))
-        r.add((assertion, KGO.recordedIn, record))
-        self.origins[assertion] = (self.article.meta_path, meta.line)
-        self.origins.setdefault(record, (self.article.meta_path, 1))
-
     # ------------------------------------------------------ local entities
 
     def _local_entity(self, node: Node) -> None:
@@ -341,20 +143,6 @@ class ArticleMapper:
             g.add((entity.iri, KGO.evidence, quote_iri))
 
     # ------------------------------------------------------------- facts
-
-    def _register_fact(self, node: Node) -> None:
-        node.mapping("a fact")
-        node.only_keys(FACT_KEYS, "a fact")
-        slug = self._slug(node.require("id", "a fact"))
-        if slug in self.facts or slug in self.local or slug in (PUBLISHER, RECORD) or slug.startswith("meta-"):
-            raise node.error(f"fact id '{slug}' is used twice in this file, or is reserved")
-        bodies = [b for b in BODIES if node.get(b) is not None]
-        if len(bodies) != 1:
-            raise node.error(
-                f"fact '{slug}' must have exactly one of {', '.join(BODIES)}; it has "
-                + (", ".join(bodies) if bodies else "none")
-            )
-        self.facts[slug] = (bodies[0], node)
 
     def _fact(self, node: Node) -> None:
         slug = str(node.value["id"])
@@ -414,49 +202,6 @@ class ArticleMapper:
             for p, o in extra:
                 self.graph.add((assertion, p, o))
 
-    def _assertion(
-        self, slug: str, n: int, triple: tuple[URIRef, URIRef, URIRef | Literal], quote_iris: list[URIRef]
-    ) -> URIRef:
-        node = iris.in_article(self.article.id, slug, n)
-        g = self.graph
-        g.add((node, RDF.type, KGO.Assertion))
-        g.add((node, RDF.subject, triple[0]))
-        g.add((node, RDF.predicate, triple[1]))
-        g.add((node, RDF.object, triple[2]))
-        g.add((node, KGO.source, self.article_iri))
-        for quote_iri in quote_iris:
-            g.add((node, KGO.evidence, quote_iri))
-        return node
-
-    def _literal(
-        self, node: Node, quote_text: tuple[str, ...]
-    ) -> tuple[Literal, list[tuple[URIRef, URIRef | Literal]]]:
-        if node.is_mapping():
-            if node.get("date") is not None:
-                return self._date(node, quote_text)
-            node.only_keys({"text"}, "a literal")
-            return Literal(self._in_quote(node.require("text", "a literal"), quote_text, "text")), []
-        return Literal(self._in_quote(node, quote_text, "the value")), []
-
-    def _date(self, node: Node, quote_text: tuple[str, ...]) -> tuple[Literal, list[tuple[URIRef, URIRef | Literal]]]:
-        node.mapping("a date")
-        node.only_keys(DATE_KEYS, "a date")
-        date_node = node.require("date", "a date")
-        try:
-            value = dates.parse_iso(date_node.date_text("date"))
-        except ValueError as exc:
-            raise date_node.error(f"bad date: {exc}") from exc
-        written_node = node.require("as_written", "a date (how the article puts it)")
-        as_written = self._in_quote(written_node, quote_text, "as_written")
-        problems = dates.disagreements(value, as_written)
-        if problems:
-            raise date_node.error("bad date: " + "; ".join(problems))
-        extra: list[tuple[URIRef, URIRef | Literal]] = [(KGO.dateAsWritten, Literal(as_written))]
-        relative = node.get("relative_to")
-        if relative is not None:
-            extra.append((KGO.dateRelativeTo, self._entity(relative)))
-        return value.literal(), extra
-
     # -------------------------------------------------------- statements
 
     def _statement(self, iri: URIRef, body: Node, quote_text: tuple[str, ...]) -> None:
@@ -488,12 +233,7 @@ class ArticleMapper:
             refs = body.get(key)
             for item in refs.seq(key) if refs is not None else []:
                 g.add((iri, prop, self._statement_ref(item)))
-        date = body.get("date")
-        if date is not None:
-            value, extra = self._date(date, quote_text)
-            g.add((iri, KGO.statedOn, value))
-            for p, o in extra:
-                g.add((iri, p, o))
+        self._add_date(iri, KGO.statedOn, body, quote_text)
         g.add((iri, RDFS.label, Literal(self._statement_label(cls, speakers), lang="en")))
 
     # -------------------------------------------------------- casualties
@@ -571,142 +311,29 @@ class ArticleMapper:
             actor = self._entity(item, self.vocabulary.ranges.get(KGO.carriedOutBy), "by")
             actors.append(actor)
             g.add((iri, KGO.carriedOutBy, actor))
-        trigger = body.get("in_response_to")
-        if trigger is not None:
-            g.add(
-                (
-                    iri,
-                    KGO.inResponseTo,
-                    self._entity(trigger, self.vocabulary.ranges.get(KGO.inResponseTo), "in_response_to"),
-                )
-            )
-        destination = body.get("destination")
-        if destination is not None:
-            g.add(
-                (
-                    iri,
-                    KGO.destination,
-                    self._entity(destination, self.vocabulary.ranges.get(KGO.destination), "destination"),
-                )
-            )
+        self._add_entity(iri, KGO.inResponseTo, body, "in_response_to")
+        self._add_entity(iri, KGO.destination, body, "destination")
+        self._add_date(iri, KGO.occurredOn, body, quote_text)
+        g.add((iri, RDFS.label, Literal(self._statement_label(cls, actors), lang="en")))
+
+    # ------------------------------------------------------ optional keys
+
+    def _add_entity(self, iri: URIRef, prop: URIRef, body: Node, key: str) -> None:
+        """The body's optional key that names one entity, as prop (checked against prop's range)."""
+        named = body.get(key)
+        if named is not None:
+            self.graph.add((iri, prop, self._entity(named, self.vocabulary.ranges.get(prop), key)))
+
+    def _add_date(self, iri: URIRef, prop: URIRef, body: Node, quote_text: tuple[str, ...]) -> None:
+        """The body's optional date, as prop, with how the article writes it (and what it is relative to)."""
         date = body.get("date")
         if date is not None:
             value, extra = self._date(date, quote_text)
-            g.add((iri, KGO.occurredOn, value))
+            self.graph.add((iri, prop, value))
             for p, o in extra:
-                g.add((iri, p, o))
-        g.add((iri, RDFS.label, Literal(self._statement_label(cls, actors), lang="en")))
+                self.graph.add((iri, p, o))
 
-    # -------------------------------------------------------- references
-
-    def _slug(self, node: Node) -> str:
-        slug = node.text("id")
-        if not iris.SLUG.match(slug):
-            raise node.error(f"id '{slug}' must be lower-case letters and digits joined by '-'")
-        return slug
-
-    def _quotes(self, node: Node, slug: str) -> tuple[list[URIRef], tuple[str, ...]]:
-        """The fact's quote, or quotes: a string, or a list of strings or {text, occurrence}."""
-        quote_node = node.require("quote", f"'{slug}' (a verbatim quote from the article)")
-        occurrence_node = node.get("occurrence")
-        items = quote_node.seq("quote")
-        if not items:
-            raise quote_node.error("quote must not be empty")
-        if occurrence_node is not None and len(items) > 1:
-            raise occurrence_node.error("with several quotes, give each its own {text: ..., occurrence: N}")
-        iris_, texts = [], []
-        for n, item in enumerate(items, start=1):
-            occurrence = occurrence_node.integer("occurrence") if occurrence_node is not None else 1
-            if item.is_mapping():
-                item.only_keys({"text", "occurrence"}, "a quote")
-                found = item.get("occurrence")
-                occurrence = found.integer("occurrence") if found is not None else 1
-                item = item.require("text", "a quote")
-            quote = item.text("quote")
-            try:
-                span = quotes.locate(self.article.text, quote, occurrence)
-            except quotes.QuoteNotFound as exc:
-                raise item.error(f"{exc} of {self.article.text_path.name}: {quote!r}") from exc
-            quote_iri = self._quote_node(slug if n == 1 else f"{slug}/{n}", quote, span)
-            self.origins[quote_iri] = (item.file, item.line)
-            iris_.append(quote_iri)
-            texts.append(quote)
-        return iris_, tuple(texts)
-
-    def _quote_node(self, slug: str, quote: str, span: quotes.Span) -> URIRef:
-        iri = iris.in_article(self.article.id, *slug.split("/"), "quote")
-        g = self.graph
-        g.add((iri, RDF.type, KGO.Quote))
-        g.add((iri, NIF.anchorOf, Literal(quote)))
-        g.add((iri, NIF.beginIndex, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-        g.add((iri, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-        g.add((iri, NIF.referenceContext, self.article_iri))
-        return iri
-
-    def _in_quote(self, node: Node, quote_text: tuple[str, ...], what: str) -> str:
-        value = node.text(what)
-        if not any(value in quote for quote in quote_text):
-            shown = " / ".join(repr(q) for q in quote_text)
-            raise node.error(f"{what} {value!r} is not part of the fact's quote {shown}")
-        return value
-
-    def _entity(self, node: Node, expected: URIRef | None = None, key: str = "") -> URIRef:
-        """The entity a reference names; with ``expected``, checked to be able to be one (see Vocabulary.conflict)."""
-        name = node.text("an entity reference")
-        types: list[URIRef]
-        if name in self.local:
-            iri, types = self.local[name].iri, self.local[name].types
-        elif name == PUBLISHER:
-            outlet = self.registry.get(self.article.publisher.value) if self.article.publisher is not None else None
-            if outlet is not None:
-                iri, types = outlet.iri, outlet.types
-            else:
-                iri, types = iris.in_article(self.article.id, PUBLISHER), [KGO.MediaOutlet]
-        elif name in self.registry:
-            iri, types = self.registry[name].iri, self.registry[name].types
-        else:
-            known = list(self.local) + list(self.registry) + [PUBLISHER]
-            raise node.error(
-                f"unknown entity '{name}': not in corpus/entities.yaml nor among this file's entities"
-                + (self._not_built(name) or _suggest(name, known))
-            )
-        if expected is not None:
-            problem = self.vocabulary.conflict(types, expected)
-            if problem is not None:
-                kinds = " and ".join(self._local_names(types))
-                hint = TYPE_HINTS.get(key)
-                wanted = self._local_names([expected])[0]
-                raise node.error(
-                    f"{key} takes {_a(wanted)}, but '{name}' is {_a(kinds)} ({problem})" + (f": {hint}" if hint else "")
-                )
-        return iri
-
-    def _statement_ref(self, node: Node) -> URIRef:
-        name = node.text("a statement reference")
-        kind = self.facts.get(name, (None, None))[0]
-        if kind != "statement":
-            statements = [f for f, (k, _) in self.facts.items() if k == "statement"]
-            raise node.error(
-                f"'{name}' is not a statement fact of this file" + (self._not_built(name) or _suggest(name, statements))
-            )
-        return iris.in_article(self.article.id, name)
-
-    def _entity_or_statement(self, node: Node) -> URIRef:
-        name = node.text("about")
-        if self.facts.get(name, (None, None))[0] == "statement":
-            return iris.in_article(self.article.id, name)
-        return self._entity(node)
-
-    def _class(self, node: Node, *roots: URIRef) -> URIRef:
-        name = node.text("a class")
-        cls = KGO_NS[name]
-        if cls not in self.vocabulary.classes or not any(self.vocabulary.is_subclass(cls, r) for r in roots):
-            allowed = [c for r in roots for c in self.vocabulary.subclasses_of(r)]
-            raise node.error(f"'{name}' is not one of the allowed classes here" + _suggest(name, allowed))
-        return cls
-
-    def _local_names(self, terms: Iterable[URIRef]) -> list[str]:
-        return [str(t)[len(str(KGO)) :] for t in terms]
+    # ------------------------------------------------------------- labels
 
     def _label(self, iri: URIRef) -> str:
         for entity in self.local.values():  # a handful per article
@@ -723,13 +350,3 @@ class ArticleMapper:
         cls_label = str(self.ontology.value(cls, RDFS.label) or cls)
         who = " and ".join(self._label(a) for a in agents)
         return f"{cls_label} by {who} (article {self.article.id})"
-
-
-def _a(noun: str) -> str:
-    """The noun with its indefinite article: a Person, an ArmedGroup."""
-    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
-
-
-def _suggest(name: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -30,10 +30,11 @@ from rdflib.term import Node
 from kg import resources
 from kg.errors import BuildFailed
 from kg.pipeline.build import BuildResult, as_dataset, build_dataset
+from kg.pipeline.findings import Finding
 from kg.pipeline.reasoning import INFERRED_GRAPH, infer, record_inferred_provenance
-from kg.pipeline.validation import Finding, validate
+from kg.pipeline.validation import validate
 from kg.rdf import iris
-from kg.rdf.rdfio import Triple
+from kg.rdf.ntriples import Triple
 
 
 @dataclass(frozen=True)

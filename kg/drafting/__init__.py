@@ -9,14 +9,20 @@ does not propose it again). The road an article travels:
 
 - :mod:`kg.drafting.analysis`: sentences (spaCy's blank English pipeline) and the names in them,
   linked to the registry or proposed as new entities;
-- :mod:`kg.drafting.context`: what every extractor needs to know of the article: its main attack,
-  the words that refer to it, its quotations, and who states a passage;
-- :mod:`kg.drafting.speakers`: who says something in a sentence;
+- :mod:`kg.drafting.context`: what every extractor needs to know of the article: its main attack
+  and the words that refer to it; :mod:`kg.drafting.quotations` its quotations and paragraphs, and
+  :mod:`kg.drafting.voice` who states a passage;
+- :mod:`kg.drafting.speakers`: who says something in a sentence (an
+  :class:`~kg.drafting.attribution.Attribution`), read in layers by :mod:`kg.drafting.speaker_frames`,
+  :mod:`kg.drafting.speaker_phrases` and :mod:`kg.drafting.speaker_names`, with the words of
+  :mod:`kg.drafting.speaker_words` and :mod:`kg.drafting.speaker_patterns`;
 - :mod:`kg.drafting.dates`: date expressions, resolved against the publication date or an event's date;
 - the extractors, each ``(Analysis) -> list[DraftFact]``: :mod:`kg.drafting.statements`,
   :mod:`kg.drafting.figures` (casualty figures) and :mod:`kg.drafting.events` (the attack's date and
-  place, prior incidents, responses);
+  place, with :mod:`kg.drafting.event_places`; prior incidents, found by :mod:`kg.drafting.incidents`
+  and drafted by :mod:`kg.drafting.incident_facts`; responses, by :mod:`kg.drafting.responses`);
 - :mod:`kg.drafting.model`: the proposed fact, :class:`~kg.drafting.model.DraftFact`;
-- :mod:`kg.drafting.writer`: the curator's YAML, written or merged into;
+- :mod:`kg.drafting.annotation_merge`: the draft merged into the curator's YAML, or written anew;
+- :mod:`kg.drafting.writer`: the curator's YAML through ruamel.yaml's round trip, and the review's one-item edits;
 - :mod:`kg.drafting.draft`: one article drafted, its metadata record included (``kg draft``).
 """

@@ -5,7 +5,7 @@ it is a link, not UTF-8 or holds control characters), its metadata record when
 there is one (its publication date anchors relative dates such as "on
 Wednesday"), and the registry of a corpus; it runs the extractors of
 :data:`EXTRACTORS` and merges what they propose into the annotation file
-(:mod:`kg.drafting.writer`). When the article has no metadata record yet, a draft
+(:mod:`kg.drafting.annotation_merge`). When the article has no metadata record yet, a draft
 one is written too: file, SHA-256, the first line as title, and a dateline's
 date, marked ``review: draft`` (the build refuses an article whose record is a
 draft until the curator has checked it).
@@ -24,8 +24,8 @@ from kg.curation.corpus import STEM, CorpusLayout, first_line, read_text
 from kg.curation.registry import Entity, load_registry, load_wikidata
 from kg.curation.yamlsrc import load_yaml
 from kg.drafting.analysis import Analysis, analyse
+from kg.drafting.annotation_merge import Merged, merge
 from kg.drafting.model import DraftFact, Extractor
-from kg.drafting.writer import Merged, merge
 from kg.errors import InputError
 from kg.rdf import rdfio
 from kg.rdf.ontology import Vocabulary, load_ontology

@@ -27,12 +27,12 @@ each with the general pattern it covers:
   death toll. Where the words before and after disagree, nothing is drafted. Two figures of one
   sentence ("95 killed and 211 injured") are two facts.
 - **of**: an earlier incident the sentence names before the figure, with its date (see
-  :mod:`kg.drafting.events`: "an attack on a shrine in 2022, resulting in the deaths of 15
+  :mod:`kg.drafting.incidents`: "an attack on a shrine in 2022, resulting in the deaths of 15
   people"); otherwise the main attack, when the sentence refers to it or describes it ("the
   explosions", "the massacre", "detonated their explosive belts"), or comes within three sentences
   after one that does, with no sentence between (nor itself) naming another event (a war, an
   offensive, a strike, an earlier attack): "The death toll rose to 95." Nothing else.
-- **given_by**: who gives the figure (:func:`kg.drafting.context.voice_of`): the agent of "according
+- **given_by**: who gives the figure (:func:`kg.drafting.voice.voice_of`): the agent of "according
   to X", of a reporting verb ("X said", "officials said", "X put the death toll at"), the speaker of
   the quotation that holds it; else ``publisher``. A figure attributed to someone the drafter cannot
   name is not drafted: it is never credited to the article.
@@ -48,9 +48,11 @@ from __future__ import annotations
 import re
 
 from kg.curation.figures import QUALIFIER_PHRASES, parse_figure
-from kg.drafting import context, events
+from kg.drafting import context
 from kg.drafting.analysis import Analysis, Mention, Sentence, slug
+from kg.drafting.incidents import incidents_in
 from kg.drafting.model import PUBLISHER, DraftFact, new_entities, reference
+from kg.drafting.voice import voice_of
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
@@ -171,7 +173,7 @@ def _in_sentence(analysis: Analysis, index: int, sentence: Sentence) -> list[Dra
         event = _event(analysis, index, sentence, start)
         if event is None:
             continue
-        voice = context.voice_of(analysis, sentence, start, end)
+        voice = voice_of(analysis, sentence, start, end)
         if voice.unknown:
             continue
         speaker: Mention | None = voice.speaker
@@ -294,7 +296,7 @@ def _cue_start(text: str, lo: int) -> int:
 
 def _event(analysis: Analysis, index: int, sentence: Sentence, start: int) -> tuple[str, float, Mention | None] | None:
     """The event a figure counts, how sure the tie is, and the new event it names if any (see the module docstring)."""
-    before = [i for i in events.incidents_in(analysis, sentence) if i.end <= start]
+    before = [i for i in incidents_in(analysis, sentence) if i.end <= start]
     if before:
         ids = before[-1].ids
         return (ids[0], 0.9, before[-1].new) if len(ids) == 1 else None
@@ -315,7 +317,7 @@ def _event(analysis: Analysis, index: int, sentence: Sentence, start: int) -> tu
 
 def _names_other_event(analysis: Analysis, sentence: Sentence, attack: str) -> bool:
     """Whether a sentence speaks of an event other than the main attack (a war, a strike, an earlier attack)."""
-    if _OTHER_EVENT.search(sentence.text) or events.incidents_in(analysis, sentence):
+    if _OTHER_EVENT.search(sentence.text) or incidents_in(analysis, sentence):
         return True
     return any(
         m.known and context.is_attack(m.types) and m.entity != attack

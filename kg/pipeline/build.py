@@ -30,14 +30,15 @@ from rdflib import RDF, RDFS, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from kg import __version__, resources
-from kg.curation.annotations import ArticleMapper, Origins, TripleSink
+from kg.curation.annotations import ArticleMapper
+from kg.curation.article_triples import Origins, TripleSink
 from kg.curation.corpus import Article, CorpusLayout, load_article
 from kg.curation.registry import Entity, load_registry, load_wikidata, unused_aliases
 from kg.errors import BuildFailed, InputError
 from kg.rdf import iris, namespaces
 from kg.rdf.namespaces import KGO, WD
+from kg.rdf.ntriples import Triple
 from kg.rdf.ontology import Vocabulary, load_ontology, ontology_files
-from kg.rdf.rdfio import Triple
 
 SOFTWARE = URIRef(iris.ENTITY_NS + "software/kerman-kg")
 

@@ -156,7 +156,7 @@ def build(
     Nothing but the units of sound articles is written when the check finds an error.
     """
     from kg.curation.check import CheckOutcome, Problem
-    from kg.pipeline import units
+    from kg.pipeline import unitrecords, units, unitwriters
     from kg.publishing import catalog
 
     started = time.perf_counter()
@@ -169,7 +169,7 @@ def build(
     try:
         made = units.build_units(
             corpus_dir,
-            folder / units.CACHE,
+            folder / unitrecords.CACHE,
             f"check={options.check}; time={options.build_time}",
             reason=options.reason,
             build_time=when,
@@ -181,7 +181,7 @@ def build(
     outcome = CheckOutcome([], None, None, made.inferred)
     result = Built(outcome)
     phase.done("articles (read back, or mapped, reasoned about and checked), registry and reasoning")
-    files = {rdfio.TRIG: units.trig(made), rdfio.NQUADS: units.nquads(made)}
+    files = {rdfio.TRIG: unitwriters.trig(made), rdfio.NQUADS: unitwriters.nquads(made)}
     phase.done("TriG and N-Quads")
     if options.check:
         outcome.problems = _check(made, files[rdfio.NQUADS], corpus_dir, folder)
@@ -189,7 +189,7 @@ def build(
         if outcome.errors:
             return result
     description = catalog.dataset_description(
-        {iris.ONTOLOGY_GRAPH: made.ontology}, __version__, files, string_graphs=units.string_graphs(made)
+        {iris.ONTOLOGY_GRAPH: made.ontology}, __version__, files, string_graphs=unitwriters.string_graphs(made)
     )
     files[catalog.FILE_NAME] = catalog.to_turtle(description)
     previous = Manifest.read(folder)
@@ -198,7 +198,7 @@ def build(
     old_nquads = _previous_nquads(folder) if previous is not None else None
     result.written = rdfio.write_outputs(folder, files)
     _replace_store(folder, folder / rdfio.NQUADS, old_nquads, files[rdfio.NQUADS])
-    units.save_units(made, folder / units.CACHE)
+    units.save_units(made, folder / unitrecords.CACHE)
     phase.done("description, files, store and cache")
     manifest = Manifest(key, str(corpus_dir), options, triples=made.summary.triples, inferred=made.inferred)
     rdfio.write_outputs(folder, {MANIFEST: manifest.to_json().encode("utf-8")})
@@ -231,10 +231,10 @@ def _previous_nquads(folder: Path) -> bytes | None:
 def _check(made: units.UnitBuild, nquads: bytes, corpus: Path, folder: Path) -> list[Problem]:
     """Every problem of the build, at the YAML behind it: the shapes' in each article (kept in its unit), the
     shapes' in the shared graphs and the quality checks' (see :mod:`kg.pipeline.unitcheck`)."""
-    from kg.pipeline import unitcheck, units
+    from kg.pipeline import unitcheck, unitrecords
 
     problems = [unitcheck.from_record(record) for unit in made.units.values() for record in unit.problems]
-    exports = [row for unit in made.units.values() for row in units.text_rows(unit.exports)]
+    exports = [row for unit in made.units.values() for row in unitrecords.text_rows(unit.exports)]
     shared, made.shared_problems = unitcheck.shared_problems(
         made.shared_unit,
         exports,
@@ -243,7 +243,7 @@ def _check(made: units.UnitBuild, nquads: bytes, corpus: Path, folder: Path) -> 
         corpus,
         made.provenance_subjects,
         made.stable_key,
-        units.read_shared_problems(folder / units.CACHE),
+        unitrecords.read_shared_problems(folder / unitrecords.CACHE),
     )
     problems += shared
     problems += unitcheck.check_problems(nquads, made.origins, corpus)

@@ -8,10 +8,11 @@ types of the nodes it points at, such as a registry entity typed by another arti
 another article it answers). A unit therefore also keeps
 
 - ``reads``: the nodes whose triples its context reads (N-Triples), and
-- ``exports``: its own triples that other units' contexts may read (:func:`kg.pipeline.shaclunits.exported_triples`),
+- ``exports``: its own triples that other units' contexts may read (:func:`kg.pipeline.unitcontext.exported_triples`),
 
 and a unit read back is checked again when an export of a node it reads changed: one of an article made
-again, of an article removed, or of the shared graphs (:func:`stale_units`).
+again, of an article removed, or of the shared graphs (:func:`stale_units`); a build by units checks the
+articles it made and those (:func:`_check_units`).
 
 What spans units is checked over the whole on every build: the shapes on the shared unit (registry,
 background, provenance, and whatever the articles state of registry entities) and the quality checks
@@ -31,10 +32,14 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.curation.check import Locator, Problem
-from kg.pipeline.reasoning import INFERRED_GRAPH, Strings
-from kg.pipeline.validation import Finding
+from kg.curation.registry import Entity
+from kg.pipeline.findings import Finding
+from kg.pipeline.ntreasoning import Strings
+from kg.pipeline.reasoning import INFERRED_GRAPH
+from kg.pipeline.unitreasoning import owner
+from kg.pipeline.unitrecords import Unit, nt_rows, read_shared_exports, row_text, text_rows
 from kg.rdf import namespaces
-from kg.rdf.rdfio import Triple, nt_triple
+from kg.rdf.ntriples import Triple, nt_triple
 
 #: what a unit keeps of each problem
 ProblemRecord = dict[str, object]
@@ -63,7 +68,7 @@ def from_record(record: Mapping[str, object]) -> Problem:
 def _node(text: str) -> Node:
     if text.startswith("<") and text.endswith(">"):
         return URIRef(text[1:-1])
-    from kg.pipeline.shaclunits import node_from_nt
+    from kg.pipeline.findingjson import node_from_nt
 
     return node_from_nt(text)
 
@@ -89,11 +94,13 @@ def article_check(
     Args:
         stem: The article.
         unit: Its triples: every asserted triple whose subject it owns.
-        index: A :class:`kg.pipeline.shaclunits.ContextIndex` holding at least the exports of the units it points at.
+        index: A :class:`kg.pipeline.unitcontext.ContextIndex` holding at least the exports of the units it points at.
         origins: IRI -> (file, line) of what it and the registry mint.
         corpus: The corpus folder, where a problem with no origin is reported.
     """
-    from kg.pipeline.shaclunits import ContextIndex, Partition, context_nodes, exported_triples, unit_findings
+    from kg.pipeline.shaclunits import unit_findings
+    from kg.pipeline.unitcontext import ContextIndex, context_nodes, exported_triples
+    from kg.pipeline.unitpartition import Partition
 
     assert isinstance(index, ContextIndex)
     owned = Partition([stem]).owned_by(stem)
@@ -166,8 +173,11 @@ def shared_problems(
     Returns:
         The problems, and what to keep of the rest for the next build.
     """
-    from kg.pipeline.shaclunits import ContextIndex, Partition, dependencies, validate_units
-    from kg.pipeline.validation import _ontology
+    from kg.pipeline.shaclunits import validate_units
+    from kg.pipeline.shapereads import dependencies
+    from kg.pipeline.unitcontext import ContextIndex
+    from kg.pipeline.unitpartition import Partition
+    from kg.pipeline.validationview import _ontology
 
     deps = dependencies()
     rows = list(exports)
@@ -206,9 +216,75 @@ def shared_problems(
     return problems, {"key": key, "problems": [to_record(problem) for problem in rest]}
 
 
+def _check_units(
+    units: dict[str, Unit],
+    made: dict[str, set[Triple]],
+    shared: list[Triple],
+    provenance: set[Triple],
+    registry: dict[str, Entity],
+    cache: Path,
+    corpus: Path,
+) -> tuple[list[Triple], set[Strings], list[str]]:
+    """Run the shapes on the units made and on those whose context changed.
+
+    Returns:
+        The shared unit, its exports, and the units read back that were checked again.
+
+    Sets each such unit's problems, reads and exports (:func:`article_check`).
+    """
+    from kg.pipeline.unitcontext import ContextIndex, exported_triples
+
+    owned: dict[str, list[Triple]] = {}
+    shared_unit = list(shared)
+    for triple in provenance:
+        stem = owner(f"<{triple[0]}>") if isinstance(triple[0], URIRef) else None
+        if stem in units:
+            owned.setdefault(stem, []).append(triple)
+        else:
+            shared_unit.append(triple)
+    for unit in units.values():
+        shared_unit.extend(rdflib_rows(text_rows(unit.boundary)))
+    # what changed of what contexts read: the exports of the articles made (before and after) and removed
+    changed: set[str] = set()
+    for stem, triples in made.items():
+        changed.update(row[0] for row in nt_rows(exported_triples([*triples, *owned.get(stem, [])])))
+    previous = {path.name[: -len(".json")] for path in cache.glob("*.json")} if cache.is_dir() else set()
+    for stem in [*made, *(p for p in previous if p not in units)]:
+        old = Unit.load(cache, stem, None)
+        if old is not None:
+            changed.update(row[0] for row in text_rows(old.exports))
+    shared_exports = set(nt_rows(exported_triples(shared_unit)))
+    changed.update(row[0] for row in shared_exports ^ read_shared_exports(cache))
+    stale = stale_units({s: u.reads for s, u in units.items() if s not in made}, changed)
+    checking: dict[str, list[Triple]] = {stem: [*triples, *owned.get(stem, [])] for stem, triples in made.items()}
+
+    for stem in stale:
+        unit = units[stem]
+        checking[stem] = [*rdflib_rows(text_rows(unit.graph + unit.records)), *owned.get(stem, [])]
+    if not checking:
+        return shared_unit, shared_exports, stale
+    pointed = {row[2] for triples in checking.values() for row in nt_rows(triples)}
+    exports = [
+        row
+        for stem, unit in units.items()
+        if stem not in checking
+        for row in text_rows(unit.exports)
+        if row[0] in pointed
+    ]
+    index = ContextIndex([*shared_unit, *rdflib_rows(exports), *(t for ts in checking.values() for t in ts)])
+    registry_origins = {str(e.iri): (str(e.file), e.line) for e in registry.values()}
+    for stem, unit_triples in checking.items():
+        unit = units[stem]
+        problems, reads, exported = article_check(
+            stem, unit_triples, index, {**registry_origins, **unit.origins}, corpus
+        )
+        unit.problems, unit.reads, unit.exports = problems, reads, row_text(exported)
+    return shared_unit, shared_exports, stale
+
+
 def check_problems(nquads: bytes, origins: Mapping[str, tuple[str, int]], corpus: Path) -> list[Problem]:
     """What the quality checks find in the asserted quads of a build (its N-Quads without the inferred graph)."""
-    from kg.pipeline.validation import check_rows, run_checks
+    from kg.pipeline.qualitychecks import check_rows, run_checks
 
     inferred = f" {INFERRED_GRAPH.n3()} .".encode()
     asserted = b"\n".join(line for line in nquads.split(b"\n") if not line.endswith(inferred))

@@ -9,27 +9,20 @@ each rule in one place:
 
 * The SHACL shapes of ``shapes/*.ttl`` hold the rules about one node and its values (counts,
   datatypes, classes, patterns, lists of allowed values). A SHACL engine runs them on the
-  *validation view* (:func:`validation_view`): the union of the dataset's asserted graphs and the
-  project's ontology, which is merged in so that ``sh:targetClass`` and ``sh:class`` follow
-  ``rdfs:subClassOf`` even in a file that lacks the ontology. The engine is pyshacl-turbo when it
-  is installed and pySHACL otherwise (:func:`shacl_engine`): the same results, measured on every
-  fixture and the corpus, several times faster.
-* The quality checks of ``queries/checks/*-violation.rq`` hold the rules that span nodes (a quote
-  and its article's text, a claim and the date of the attack it claims, a node and the
-  disjointness axioms of the ontology), one SPARQL query each, with the advice of its ``# fix:``
-  header. Oxigraph runs them over the dataset's asserted graphs with the ontology in
-  ``kgg:ontology`` (:func:`check_store`); they follow ``rdf:type/rdfs:subClassOf*`` and list
-  sub-properties themselves, so they need no inferences either. Each row they return is a
-  violation. No check tests a datatype: Oxigraph stores an ``xsd:nonNegativeInteger`` as an
-  ``xsd:integer``, so datatypes are the shapes' business.
+  *validation view* (:func:`kg.pipeline.validationview.validation_view`: the dataset's asserted graphs
+  and the project's ontology). The engine is pyshacl-turbo when it is installed and pySHACL otherwise
+  (:func:`shacl_engine`): the same results, measured on every fixture and the corpus, several times
+  faster.
+* The quality checks of ``queries/checks/*-violation.rq`` hold the rules that span nodes, one SPARQL
+  query each, run by Oxigraph (:mod:`kg.pipeline.qualitychecks`); each row they return is a violation.
 
 The ontology's own lint (``shapes/lint/``) is not part of this: see :mod:`kg.pipeline.lint`. The input is
 never changed.
 
-The result is a :class:`Report`: every validation result as a :class:`Finding` with its severity,
-focus node, path, constraint component, source shape (a check is named ``checks/<name>``) and
-message, each node also named by its label; grouped by shape and focus node for the text form; as
-JSON; or as the standard SHACL validation report in Turtle. A report conforms when it has no
+The result is a :class:`Report`: every validation result as a :class:`kg.pipeline.findings.Finding`
+with its severity, focus node, path, constraint component, source shape (a check is named
+``checks/<name>``) and message, each node also named by its label; grouped by shape and focus node
+for the text form; as JSON; or as the standard SHACL validation report in Turtle. A report conforms when it has no
 violations; warnings fail only when ``strict``.
 """
 
@@ -38,45 +31,23 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import RDF, RDFS
-from rdflib.term import Node
+from rdflib import Dataset, Graph
+from rdflib.namespace import RDF
 
 from kg import resources
 from kg.curation.yamlsrc import shown
 from kg.errors import InputError
-from kg.pipeline.reasoning import INFERRED_GRAPH
-from kg.rdf import iris, namespaces
+from kg.pipeline.findings import Finding, _finding
+from kg.pipeline.qualitychecks import run_checks
+from kg.pipeline.validationview import _ontology, _store, _view, asserted_quads, inferred_triples
+from kg.rdf import namespaces
 from kg.rdf.namespaces import KGS, SH
-from kg.rdf.ontology import load_ontology
-from kg.sparql.engine import OxigraphEngine, to_oxigraph
-from kg.sparql.querylib import NamedQuery, library
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One validation result, with names a person can read."""
-
-    severity: str
-    shape: str
-    shape_label: str
-    focus: str
-    focus_label: str
-    component: str
-    message: str
-    path: str | None = None
-    value: str | None = None
-    #: the nodes the finding is about (focus and value, or a check's row), for tracing it to its input
-    terms: tuple[Node, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass
@@ -131,47 +102,6 @@ def load_shapes(folder: Path | None = None) -> Graph:
     for path in files:
         shapes.parse(path, format="turtle")
     return shapes
-
-
-def asserted_quads(dataset: Dataset) -> Iterator[tuple[Node, Node, Node, Node | None]]:
-    """Every quad of the dataset (subject, predicate, object, graph name) except those of an inferred graph."""
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        name = g.identifier if isinstance(g, Graph) else g
-        if name != INFERRED_GRAPH:
-            yield s, p, o, name
-
-
-def validation_view(dataset: Dataset, ontology: Graph | None = None) -> Graph:
-    """What the shapes validate: the union of the dataset's graphs, its inferred graph left out, and the ontology.
-
-    Args:
-        dataset: The data.
-        ontology: The ontology to merge in (default: the project's).
-
-    Returns:
-        A new graph; the dataset is not changed.
-    """
-    return _view(asserted_quads(dataset), _ontology(ontology))
-
-
-def _ontology(ontology: Graph | None) -> Graph:
-    return ontology if ontology is not None else load_ontology(resources.ontology_dir())
-
-
-def _view(quads: Iterable[tuple[Node, Node, Node, Node | None]], ontology: Graph) -> Graph:
-    view = Graph(bind_namespaces="core")
-    namespaces.bind(view)
-    view.addN((s, p, o, view) for s, p, o, _ in quads)
-    view.addN((s, p, o, view) for s, p, o in ontology)
-    return view
-
-
-def inferred_triples(dataset: Dataset) -> int:
-    """How many triples the dataset's inferred graph holds (0 when it has none)."""
-    for graph in dataset.graphs():  # not graph(), which would add the graph, nor get_graph(), which fails without it
-        if graph.identifier == INFERRED_GRAPH:
-            return len(graph)
-    return 0
 
 
 def validate(
@@ -259,183 +189,6 @@ def finding_order(finding: Finding) -> tuple[int, str, str, str, str]:
     return (SEVERITY_ORDER.get(finding.severity, 9), finding.shape, finding.focus, finding.path or "", finding.message)
 
 
-# ----------------------------------------------------------------------------- quality checks
-
-
-def check_store(dataset: Dataset, ontology: Graph | None = None) -> ox.Store:
-    """What the quality checks query: an Oxigraph store of the dataset's graphs and the ontology.
-
-    Args:
-        dataset: The data; its inferred graph, if any, is left out.
-        ontology: Put into ``kgg:ontology`` (default: the project's), so that every check sees the
-            class hierarchy and the disjointness axioms even in a file that lacks them.
-
-    Returns:
-        A new in-memory store; the dataset is not changed.
-    """
-    return _store(asserted_quads(dataset), _ontology(ontology))
-
-
-def _store(quads: Iterable[tuple[Node, Node, Node, Node | None]], ontology: Graph) -> ox.Store:
-    term = functools.lru_cache(maxsize=1 << 16)(to_oxigraph)
-    ontology_graph = ox.NamedNode(str(iris.ONTOLOGY_GRAPH))
-
-    def converted() -> Iterator[ox.Quad]:
-        for s, p, o, name in quads:
-            named = isinstance(name, URIRef) and name != DATASET_DEFAULT_GRAPH_ID
-            graph_name = ox.NamedNode(str(name)) if named else ox.DefaultGraph()
-            yield ox.Quad(term(s), term(p), term(o), graph_name)  # type: ignore[arg-type]
-        for s, p, o in ontology:
-            yield ox.Quad(term(s), term(p), term(o), ontology_graph)  # type: ignore[arg-type]
-
-    store = ox.Store()
-    store.extend(converted())
-    return store
-
-
-@dataclass(frozen=True)
-class CheckRow:
-    """One row a quality check returned: the check and the row's values by column."""
-
-    check: NamedQuery
-    values: tuple[tuple[str, Node | None], ...]
-
-
-def check_rows(store: ox.Store) -> list[CheckRow]:
-    """Every row that any quality check (``queries/checks/*-violation.rq``) returns on the store."""
-    engine = OxigraphEngine(store)
-    rows = []
-    for query in library().values():
-        if not query.is_check:
-            continue
-        result = engine.query(query.text)
-        for row in result.rows:
-            rows.append(CheckRow(query, tuple(zip(result.variables, row, strict=True))))
-    return rows
-
-
-def run_checks(
-    store: ox.Store, view: Graph, report: Graph | None = None, rows: list[CheckRow] | None = None
-) -> list[Finding]:
-    """The quality checks' rows as violations; each is also added to ``report`` as a SHACL validation result.
-
-    ``view`` gives the labels and prefixes the findings name nodes with; ``rows``, when given, are the rows
-    :func:`check_rows` already returned for the store.
-    """
-    findings = []
-    for row in check_rows(store) if rows is None else rows:
-        focus = row.values[0][1]
-        details = ", ".join(f"{name} {_name(view, value)}" for name, value in row.values if value is not None)
-        shape = f"checks/{row.check.name}"
-        finding = Finding(
-            severity="Violation",
-            shape=shape,
-            shape_label=row.check.question,
-            focus=_name(view, focus),
-            focus_label=_label(view, focus),
-            component="SPARQLConstraintComponent",
-            message=f"{details}. Fix: {row.check.fix}",
-            terms=tuple(value for _, value in row.values if value is not None),
-        )
-        findings.append(finding)
-        if report is not None:
-            result = BNode()
-            report.add((result, RDF.type, SH.ValidationResult))
-            report.add((result, SH.resultSeverity, SH.Violation))
-            report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-            report.add((result, SH.sourceShape, KGS[shape]))
-            if focus is not None:
-                report.add((result, SH.focusNode, focus))
-            report.add((result, SH.resultMessage, Literal(f"{row.check.question} {finding.message}")))
-            for conforms in list(report.subjects(SH.conforms, None)):
-                report.set((conforms, SH.conforms, Literal(False)))
-    return findings
-
-
-def _local(term: object) -> str:
-    text = str(term)
-    return text.rsplit("#", 1)[-1] if "#" in text else text
-
-
-def _name(graph: Graph, term: object) -> str:
-    """A node as a person reads it: its prefixed name or IRI."""
-    if isinstance(term, URIRef):
-        return graph.namespace_manager.normalizeUri(term)
-    if isinstance(term, Literal):
-        return term.n3(graph.namespace_manager)
-    return str(term)
-
-
-def _path_name(graph: Graph, path: Node | None) -> str:
-    """A SHACL property path as SPARQL writes it (``kgo:a|kgo:b``, ``^kgo:a``, ``kgo:a/kgo:b``), read from graph."""
-    if not isinstance(path, BNode):
-        return _name(graph, path)
-    for predicate, joiner in ((SH.alternativePath, "|"), (RDF.first, "/")):
-        members = graph.value(path, predicate)
-        if members is not None:
-            items = Collection(graph, path if predicate == RDF.first else members)  # type: ignore[arg-type]
-            return joiner.join(_path_name(graph, item) for item in items)
-    for predicate, prefix, suffix in (
-        (SH.inversePath, "^", ""),
-        (SH.zeroOrMorePath, "", "*"),
-        (SH.oneOrMorePath, "", "+"),
-        (SH.zeroOrOnePath, "", "?"),
-    ):
-        inner = graph.value(path, predicate)
-        if inner is not None:
-            return (
-                f"{prefix}({_path_name(graph, inner)}){suffix}"
-                if isinstance(inner, BNode)
-                else (f"{prefix}{_name(graph, inner)}{suffix}")
-            )
-    return str(path)
-
-
-def _label(view: Graph, term: Node | None) -> str:
-    if isinstance(term, (URIRef, BNode)):
-        label = view.value(term, RDFS.label)
-        if label is not None:
-            return str(label)
-    return ""
-
-
-def _shape_name(shapes: Graph, shape: Node | None) -> tuple[str, str]:
-    """The shape's name and label; a property shape is named by its node shape and path."""
-    if isinstance(shape, URIRef):
-        return _name(shapes, shape), str(shapes.value(shape, RDFS.label) or "")
-    parent = shapes.value(None, SH.property, shape)
-    path = shapes.value(shape, SH.path)
-    if parent is not None:
-        name, label = _shape_name(shapes, parent)
-        return f"{name} / {_path_name(shapes, path)}", label
-    return "(anonymous shape)", ""
-
-
-def _finding(report: Graph, shapes: Graph, view: Graph, result: Node) -> Finding:
-    severity = report.value(result, SH.resultSeverity)
-    focus = report.value(result, SH.focusNode)
-    path = report.value(result, SH.resultPath)
-    value = report.value(result, SH.value)
-    component = report.value(result, SH.sourceConstraintComponent)
-    shape = report.value(result, SH.sourceShape)
-    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
-    shape_name, shape_label = _shape_name(shapes, shape)
-    namespaces.bind(view)
-    namespaces.bind(report)
-    return Finding(
-        severity=_local(severity),
-        shape=shape_name,
-        shape_label=shape_label,
-        focus=_name(view, focus),
-        focus_label=_label(view, focus),
-        component=_local(component),
-        message=messages[0] if messages else "",
-        path=_path_name(report, path) if path is not None else None,
-        value=_name(view, value) if value is not None else None,
-        terms=tuple(t for t in (focus, value) if t is not None),
-    )
-
-
 # ----------------------------------------------------------------------------- rendering
 
 
@@ -490,22 +243,15 @@ def as_turtle(report: Report) -> str:
 
 
 __all__ = [
-    "INFERRED_GRAPH",
-    "CheckRow",
-    "Finding",
     "Report",
     "as_json",
     "as_text",
     "as_turtle",
-    "check_rows",
-    "check_store",
     "finding_order",
     "load_shapes",
-    "run_checks",
     "run_shapes",
     "SHACL_ENGINES",
     "shacl_engine",
     "shape_findings",
     "validate",
-    "validation_view",
 ]

@@ -28,26 +28,7 @@ What it says:
   ``void:propertyPartition`` per property (``void:triples``, distinct subjects
   and objects).
 
-How things are counted. A graph's ``void:triples`` is its number of triples;
-the dataset's is the sum over its graphs, i.e. its number of quads (a triple
-stated in two graphs counts twice). An *entity* is an IRI in the dataset's
-``void:uriSpace``, ``https://w3id.org/kerman-kg/id/`` (``kgd:``: registry
-entities, articles, facts, quotes, assertions, article-local entities, the
-build), that is the subject of at least one triple: the resources the dataset
-describes. Ontology terms (``kgo:``), graph names (``kgg:``), outside IRIs
-(Wikidata, vocabularies), blank nodes and literals are not entities. The
-dataset's entities, distinct subjects, distinct objects, properties and
-classes are counted over the union of its graphs (each counted once), so they
-are not the sums of the graphs' figures. Classes are the distinct objects of
-``rdf:type``; properties the distinct predicates.
-
-The counting reads terms as their N-Triples text (:data:`kg.rdf.rdfio.NTriple`):
-graphs given as rdflib triples are written as text first, and an incremental
-build, which keeps each article's triples as text, gives them as they are
-(``string_graphs``), with no rdflib term made per triple. Text tells IRIs,
-literals and blank nodes apart by its first character, and two terms are one
-when rdflib's terms are equal (a language tag is compared regardless of case),
-so the figures are the same whichever way the graphs are given.
+How things are counted, and from which form of the triples, is :mod:`kg.publishing.voidcounts`.
 
 The description is not a graph of the dataset it describes: a description
 inside the data cannot count itself, nor give the size and checksum of the
@@ -65,20 +46,17 @@ absolute ``download_base`` when the files are published at a known URL.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections import Counter, defaultdict, deque
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import itemgetter
+from collections.abc import Collection, Iterable, Mapping
+from itertools import compress
 
 from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID, XSD
 from rdflib.term import Node
 
+from kg.publishing.voidcounts import ENTITY_SPACE, Counts, _DatasetFigures, _entities
 from kg.rdf import formatregistry, iris, namespaces, rdfio
 from kg.rdf.namespaces import DCAT, KGD, SCHEMA, SPDX
-from kg.rdf.rdfio import NTriple, Triple
+from kg.rdf.ntriples import NTriple, Triple, nt_triple, parse_nt_term
 
 #: the file name of the description that ``kg build`` writes beside the dumps
 FILE_NAME = "void.ttl"
@@ -109,150 +87,6 @@ GRAPH_DESCRIPTIONS = {
     iris.ONTOLOGY_GRAPH: "The OWL ontology of the dataset (classes, properties, alignments), as built from ontology/.",
     iris.PROVENANCE_GRAPH: "PROV descriptions of every graph of the dataset and of the build that made them.",
 }
-ENTITY_SPACE = iris.ENTITY_NS
-
-
-@dataclass(frozen=True)
-class Counts:
-    """What :func:`count` finds in a graph or a dataset."""
-
-    triples: int
-    entities: int
-    distinct_subjects: int
-    distinct_objects: int
-    properties: int
-    classes: int
-
-
-def is_entity(term: Node) -> bool:
-    """Whether a subject counts as an entity: an IRI in the dataset's URI space ``kgd:`` (see the module docstring)."""
-    return isinstance(term, URIRef) and str(term).startswith(ENTITY_SPACE) and len(term) > len(ENTITY_SPACE)
-
-
-def count(triples: Iterable[Triple]) -> Counts:
-    """Count triples, entities, distinct subjects and objects, properties and classes.
-
-    Args:
-        triples: The triples of one graph, or the quads of a dataset as triples (then every
-            triple is counted as often as it is given, and the distinct figures over the union).
-    """
-    return count_strings([rdfio.nt_triple(triple) for triple in triples])
-
-
-def count_strings(triples: Collection[NTriple]) -> Counts:
-    """What :func:`count` gives, from string triples (:data:`kg.rdf.rdfio.NTriple`).
-
-    Terms are told apart by their N-Triples text, which never confuses an IRI (``<...>``) with a literal
-    (``"..."``) or a blank node (``_:...``); literals whose language tags differ only in case are one
-    object, as they are one rdflib term.
-    """
-    return _GraphFigures.of(triples).counts
-
-
-_TYPE_NT = RDF.type.n3()
-#: how an entity's N-Triples form starts, and the URI space itself, which is not an entity
-_ENTITY_START = "<" + ENTITY_SPACE
-_ENTITY_SPACE_NT = "<" + ENTITY_SPACE + ">"
-#: a literal's language tag with a capital, on a line of N-Triples terms (inside a literal, quotes are escaped)
-_CAPITAL_IN_TAG = re.compile(r'"@[^"\n]*[A-Z][^"\n]*$', re.M)
-
-
-def _entities(subjects: set[str]) -> int:
-    """How many of the subjects (N-Triples forms) are entities, counted in C."""
-    return sum(map(str.startswith, subjects, repeat(_ENTITY_START))) - (_ENTITY_SPACE_NT in subjects)
-
-
-def _exhaust(iterator: Iterator[object]) -> None:
-    """Run an iterator to its end, in C."""
-    deque(iterator, maxlen=0)
-
-
-def _fold_language(term: str) -> str:
-    """A literal with its language tag in lower case (rdflib compares language tags regardless of case)."""
-    if term.startswith('"') and not term.endswith(('"', ">")):
-        end = term.rfind('"')
-        if term[end + 1] == "@":
-            return term[: end + 1] + term[end + 1 :].lower()
-    return term
-
-
-@dataclass
-class _GraphFigures:
-    """One graph's distinct terms, taken from its triples as columns (sets built in C)."""
-
-    counts: Counts
-    subjects: set[str]
-    objects: set[str]
-    properties: set[str]
-    classes: set[str]
-    #: the graph's columns (objects with language tags folded), for the dataset's partitions
-    columns: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-    #: for each triple, whether its predicate is rdf:type
-    typed: list[bool]
-
-    @classmethod
-    def of(cls, triples: Collection[NTriple]) -> _GraphFigures:
-        subject_column, predicate_column, object_column = (tuple(map(itemgetter(i), triples)) for i in range(3))
-        objects = set(object_column)
-        if _CAPITAL_IN_TAG.search("\n".join(objects)):
-            object_column = tuple(map(_fold_language, object_column))
-            objects = set(object_column)
-        subjects = set(subject_column)
-        properties = set(predicate_column)
-        typed = list(map(_TYPE_NT.__eq__, predicate_column))
-        classes = set(compress(object_column, typed))
-        counts = Counts(
-            len(subject_column), _entities(subjects), len(subjects), len(objects), len(properties), len(classes)
-        )
-        return cls(
-            counts, subjects, objects, properties, classes, (subject_column, predicate_column, object_column), typed
-        )
-
-
-class _DatasetFigures:
-    """The counts of every graph, and over the union of the graphs the counts and the partitions."""
-
-    def __init__(self) -> None:
-        self.graphs: dict[str, Counts] = {}
-        self.quads = 0
-        self.subjects: set[str] = set()
-        self.objects: set[str] = set()
-        self.properties: set[str] = set()
-        self.classes: set[str] = set()
-        self.triples_of: Counter[str] = Counter()
-        self.subjects_of: dict[str, set[str]] = defaultdict(set)
-        self.objects_of: dict[str, set[str]] = defaultdict(set)
-        self.instances_of: dict[str, set[str]] = defaultdict(set)
-
-    def add(self, name: str, triples: Collection[NTriple]) -> _GraphFigures:
-        """Count one graph (its name in N-Triples form) into the dataset's figures."""
-        figures = _GraphFigures.of(triples)
-        self.graphs[name] = figures.counts
-        self.quads += figures.counts.triples
-        self.subjects |= figures.subjects
-        self.objects |= figures.objects
-        self.properties |= figures.properties
-        self.classes |= figures.classes
-        subject_column, predicate_column, object_column = figures.columns
-        self.triples_of.update(predicate_column)
-        # set.add mapped over the columns: the loop over the triples runs in C
-        _exhaust(map(set.add, map(self.subjects_of.__getitem__, predicate_column), subject_column))
-        _exhaust(map(set.add, map(self.objects_of.__getitem__, predicate_column), object_column))
-        typed = figures.typed
-        _exhaust(
-            map(
-                set.add,
-                map(self.instances_of.__getitem__, compress(object_column, typed)),
-                compress(subject_column, typed),
-            )
-        )
-        return figures
-
-    @property
-    def counts(self) -> Counts:
-        """The dataset's counts: triples summed over the graphs, the distinct figures over their union."""
-        distinct = (len(self.subjects), len(self.objects), len(self.properties), len(self.classes))
-        return Counts(self.quads, _entities(self.subjects), *distinct)
 
 
 def _string_dataset(
@@ -261,7 +95,7 @@ def _string_dataset(
     """The non-empty named graphs as string triples, sorted by IRI, and those given as rdflib triples."""
     rdflib_graphs = rdfio.graph_triples(dataset)
     graphs: dict[str, Collection[NTriple]] = {
-        name.n3(): [rdfio.nt_triple(triple) for triple in triples] for name, triples in rdflib_graphs.items()
+        name.n3(): [nt_triple(triple) for triple in triples] for name, triples in rdflib_graphs.items()
     }
     for name, triples in (string_graphs or {}).items():
         if not (name.startswith("<") and name.endswith(">")) or isinstance(name, URIRef):
@@ -281,7 +115,7 @@ def _small_graph(
     if name in rdflib_graphs:
         graph.addN((s, p, o, graph) for s, p, o in rdflib_graphs[name])
     else:
-        parse = rdfio.parse_nt_term
+        parse = parse_nt_term
         graph.addN((parse(s), parse(p), parse(o), graph) for s, p, o in graphs.get(name.n3(), ()))
     return graph
 
@@ -316,7 +150,7 @@ def dataset_description(
         titles: File name -> what the file holds, for distributions that are not the whole dataset
             (default: "the whole dataset as <media type>").
         string_graphs: More graphs of the same dataset as string triples (:data:`kg.rdf.rdfio.StringGraphs`:
-            graph name in N-Triples form, ``"<https://...>"``, -> :data:`kg.rdf.rdfio.NTriple` triples), as an
+            graph name in N-Triples form, ``"<https://...>"``, -> :data:`kg.rdf.ntriples.NTriple` triples), as an
             incremental build keeps them. A graph is given either way, not both. The provenance and the
             ontology graphs are read as rdflib graphs: given as strings, they are parsed.
 
@@ -426,7 +260,7 @@ def _add_partitions(graph: Graph, ds: URIRef, figures: _DatasetFigures) -> None:
         members = figures.instances_of[cls]
         part = BNode(f"classPartition{number}")
         graph.add((ds, VOID.classPartition, part))
-        graph.add((part, VOID["class"], rdfio.parse_nt_term(cls)))
+        graph.add((part, VOID["class"], parse_nt_term(cls)))
         entities = _entities(members)
         graph.add((part, VOID.entities, Literal(entities, datatype=XSD.integer)))
         graph.add((part, VOID.distinctSubjects, Literal(len(members), datatype=XSD.integer)))
@@ -434,7 +268,7 @@ def _add_partitions(graph: Graph, ds: URIRef, figures: _DatasetFigures) -> None:
         triples = figures.triples_of[prop]
         part = BNode(f"propertyPartition{number}")
         graph.add((ds, VOID.propertyPartition, part))
-        graph.add((part, VOID.property, rdfio.parse_nt_term(prop)))
+        graph.add((part, VOID.property, parse_nt_term(prop)))
         graph.add((part, VOID.triples, Literal(triples, datatype=XSD.integer)))
         graph.add((part, VOID.distinctSubjects, Literal(len(figures.subjects_of[prop]), datatype=XSD.integer)))
         graph.add((part, VOID.distinctObjects, Literal(len(figures.objects_of[prop]), datatype=XSD.integer)))
@@ -471,7 +305,7 @@ def _add_article(graph: Graph, name: URIRef, article: URIRef, values: list[tuple
     """
 
     def value(p: URIRef) -> Node | None:
-        found = [rdfio.parse_nt_term(o) for q, o in values if q == p.n3()]
+        found = [parse_nt_term(o) for q, o in values if q == p.n3()]
         return min(found, default=None, key=str)
 
     title = value(DCTERMS.title)
@@ -545,4 +379,4 @@ def to_turtle(description: Graph) -> bytes:
     return description.serialize(format="longturtle", encoding="utf-8")
 
 
-__all__ = ["FILE_NAME", "Counts", "count", "count_strings", "dataset_description", "is_entity", "to_turtle"]
+__all__ = ["FILE_NAME", "dataset_description", "to_turtle"]

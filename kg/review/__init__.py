@@ -7,9 +7,11 @@ quote of every drafted and accepted fact highlighted by kind, and beside it the 
 words (:mod:`kg.review.words`) with its review state and the curator check's problems at its lines. The
 road a decision travels:
 
-- :mod:`kg.review.document`: the annotation file and metadata record as the page sees them (items, quotes
-  and lines) and each decision as a change to the file's text that touches only the lines it must, written
-  atomically and only when the file is still the one the page loaded;
+- :mod:`kg.review.api`: the request, checked (:mod:`kg.review.item_form`, :mod:`kg.review.passages`);
+- :mod:`kg.review.document` and :mod:`kg.review.meta_record`: the annotation file and metadata record as the
+  page sees them (items, quotes and lines) and each decision as a change to the file's text that touches
+  only the lines it must, written (:mod:`kg.review.files`) atomically and only when the file is still the
+  one the page loaded;
 - :mod:`kg.drafting.writer`: the YAML of one item, through ruamel.yaml's round trip;
 - :mod:`kg.curation.check`: the curator check, run after every change, its problems shown next to their facts.
 """

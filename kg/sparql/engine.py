@@ -5,8 +5,9 @@ Two engines answer the same queries over the union of all graphs:
 :class:`RdflibEngine` (rdflib's own engine, the reference a test compares
 against). Both return a :class:`Result` of rdflib terms, so callers never see
 engine types. Parameters are bound from outside: written into the query as a
-VALUES block for Oxigraph, whose planner uses it (:func:`bound_query`), and
-as initBindings for rdflib; the project's prefixes are pre-bound.
+VALUES block for Oxigraph, whose planner uses it
+(:func:`kg.sparql.valuesblock.bound_query`), and as initBindings for rdflib;
+the project's prefixes are pre-bound.
 
 :func:`open_engine` gives the Oxigraph engine over the store of the build
 folder (:mod:`kg.pipeline.buildfolder`, the one ``kg build`` writes), rebuilt first only
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -36,7 +36,8 @@ from rdflib.term import Node
 
 from kg import __version__, resources
 from kg.errors import InputError
-from kg.rdf import namespaces, rdfio, readers
+from kg.rdf import jsonld_contexts, namespaces, rdfio, readers
+from kg.sparql.valuesblock import bound_query
 
 PREFIXES = {prefix: str(ns) for prefix, ns in namespaces.PREFIXES.items()}
 _XSD_STRING = str(XSD.string)
@@ -119,82 +120,13 @@ SELECT DISTINCT ?entity ?name WHERE {
 
 # ---------------------------------------------------------------------- engines
 
-#: characters an IRI written between angle brackets may not contain (SPARQL's IRIREF)
-_IRIREF_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
-_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-#: the escapes of a short string literal: nothing else can end it or break its line
-_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _iri_text(iri: str) -> str | None:
-    """An absolute IRI as ``<...>``; None when it is relative or holds a character an IRIREF cannot."""
-    if not _ABSOLUTE_IRI.match(iri) or _IRIREF_FORBIDDEN.search(iri):
-        return None
-    return f"<{iri}>"
-
-
-def sparql_term_text(term: Node) -> str | None:
-    """A bound value in SPARQL syntax that reads back as exactly that term, whatever prefixes the query declares.
-
-    IRIs are written in full between angle brackets and only when they are absolute and hold no character an
-    IRIREF forbids; literals are short strings with every backslash, quote and line break escaped, and their
-    language tag or datatype (itself checked as an IRI). Returns None for what cannot be written so (a blank
-    node, a relative or malformed IRI, a malformed language tag): such a value is bound from outside instead.
-    """
-    if isinstance(term, URIRef):
-        return _iri_text(str(term))
-    if isinstance(term, Literal):
-        text = '"' + str(term).translate(_STRING_ESCAPES) + '"'
-        if term.language:
-            return f"{text}@{term.language}" if _LANGUAGE_TAG.match(term.language) else None
-        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-            datatype = _iri_text(str(term.datatype))
-            return None if datatype is None else f"{text}^^{datatype}"
-        return text
-    return None
-
-
-def bound_query(text: str, bindings: dict[str, Node]) -> tuple[str, dict[str, Node]]:
-    """The query with its bindings written in as a ``VALUES`` block that opens its WHERE group.
-
-    Oxigraph's planner sees a ``VALUES`` block (it starts the join order there and looks up the rest
-    from the bound values) where it ignores the same values given as substitutions; a block that opens
-    the outermost group is joined with everything in it, which binds the variables as substitutions do
-    for the library's queries (``queries/README.md``; a test runs every named query both ways). Values
-    that :func:`sparql_term_text` cannot write, variables with unusual names, and queries without a
-    WHERE group (``DESCRIBE <iri>``) keep the substitutions.
-
-    Returns:
-        The text to run and the bindings still to pass as substitutions.
-    """
-    from kg.sparql.querytext import group_start
-
-    written = {
-        name: term_text
-        for name, term in bindings.items()
-        if _VARIABLE_NAME.match(name) and (term_text := sparql_term_text(term)) is not None
-    }
-    if not written:
-        return text, dict(bindings)
-    try:
-        at = group_start(text)
-    except ValueError:
-        return text, dict(bindings)
-    names = " ".join(f"?{name}" for name in written)
-    values = " ".join(written.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    rest = {name: term for name, term in bindings.items() if name not in written}
-    return text[:at] + block + text[at:], rest
-
 
 def run_bound(
     store: ox.Store, text: str, bindings: dict[str, Node], union: bool = True, base_iri: str | None = None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Oxigraph's answer to a query with the bindings written in (:func:`bound_query`), the project's
-    prefixes pre-bound and, with ``union``, the union of all graphs as the default graph; ``base_iri``
-    resolves the query's relative IRIs.
+    """Oxigraph's answer to a query with the bindings written in (:func:`~kg.sparql.valuesblock.bound_query`),
+    the project's prefixes pre-bound and, with ``union``, the union of all graphs as the default graph;
+    ``base_iri`` resolves the query's relative IRIs.
 
     A query that does not parse once the values are written in (it binds a parameter itself with BIND or
     VALUES) is run as given with every binding as a substitution, so a syntax error names the lines of the
@@ -239,7 +171,8 @@ class OxigraphEngine:
         return cls(store)
 
     def query(self, text: str, bindings: dict[str, Node] | None = None, base_iri: str | None = None) -> Result:
-        """Answer a query over the union of all graphs, with the bindings written in (see :func:`bound_query`)."""
+        """Answer a query over the union of all graphs, with the bindings written in (see
+        :func:`~kg.sparql.valuesblock.bound_query`)."""
         try:
             return self._result(run_bound(self.store, text, bindings or {}, self.union, base_iri))
         except RuntimeError as exc:  # Oxigraph's evaluation errors, raised when it plans or reads the answer
@@ -407,7 +340,7 @@ def store_path(data: Path | None = None, build: Path | None = None) -> tuple[Pat
     """
     if data is not None:
         # a JSON-LD file's quads depend on the contexts written into it too (kg/context.jsonld, named copies)
-        key = "file-" + inputs_digest([data], "file\n" + readers.context_salt())[:32]
+        key = "file-" + inputs_digest([data], "file\n" + jsonld_contexts.context_salt())[:32]
 
         def fill_from_file(store: ox.Store) -> None:
             _load_file(store, data)

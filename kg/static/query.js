@@ -335,7 +335,7 @@
     return node;
   }
 
-  // The server path that stands for a minted IRI, as kg.pages.local_url writes it.
+  // The server path that stands for a minted IRI, as kg.web.urls.local_url writes it.
   function localUrl(iri) {
     if (!base || iri.indexOf(base) !== 0 || iri.length <= base.length) {
       return null;

@@ -9,7 +9,7 @@ formats.
 project's prefixes and binds parameters from outside, a remote endpoint knows neither. So every project
 prefix the query uses without declaring it gets its ``PREFIX`` line, a base IRI (a ``.rq`` file's own)
 its ``BASE`` line, and the bound parameters are written in as a ``VALUES`` block that opens the WHERE
-group (:func:`kg.sparql.engine.bound_query`, which the embedded engine uses too, so both run the same text).
+group (:func:`kg.sparql.valuesblock.bound_query`, which the embedded engine uses too, so both run the same text).
 A value no SPARQL text can carry (a blank node) is refused with a message.
 
 **The protocol**: a POST of the form ``query=...`` (the SPARQL 1.1 Protocol's form that every store
@@ -45,8 +45,9 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg.rdf import namespaces
-from kg.sparql.engine import LABELS_QUERY, PREFIXES, QuerySyntaxError, Result, bound_query, to_rdflib
+from kg.sparql.engine import LABELS_QUERY, PREFIXES, QuerySyntaxError, Result, to_rdflib
 from kg.sparql.querycheck import inspect_query, tokens
+from kg.sparql.valuesblock import bound_query
 from kg.stores.http import Connection, Credentials, StoreError, checked_url, shown_url
 
 #: what a SELECT or ASK asks for, best first; what a CONSTRUCT or DESCRIBE asks for
@@ -70,7 +71,7 @@ def self_contained(text: str, bindings: dict[str, Node] | None = None, base_iri:
 
 
 def _written(text: str, bindings: dict[str, Node]) -> str:
-    """The query with every binding written in as VALUES (:func:`kg.sparql.engine.bound_query`)."""
+    """The query with every binding written in as VALUES (:func:`kg.sparql.valuesblock.bound_query`)."""
     written, rest = bound_query(text, bindings)
     if rest:
         names = ", ".join(f"?{name}" for name in sorted(rest))

@@ -7,7 +7,7 @@ through a :class:`kg.stores.http.Connection` (so with the credentials of ``--use
 ``$KG_STORE_PASSWORD``, or ``$KG_STORE_TOKEN``, and messages that never hold them), and answers with
 Oxigraph's own objects: SELECT and ASK answers parsed by :func:`pyoxigraph.parse_query_results`,
 CONSTRUCT and DESCRIBE answers by :func:`pyoxigraph.parse` (a :class:`GraphAnswer`, a list of triples).
-So one :class:`kg.web.workers.Executor` serves a local build and a remote store alike: the named queries, the
+So one :class:`kg.web.executor.Executor` serves a local build and a remote store alike: the named queries, the
 SPARQL endpoint, the linked-data pages and data documents.
 
 **What is sent.** A query goes as a POST of the form ``query=...``, made self-contained as ``kg query

@@ -1,4 +1,4 @@
-"""The HTML of ``kg serve``: the index, the query list, query answers and the linked-data pages.
+"""The HTML of ``kg serve``: the pieces every page is built from, query answers and the linked-data pages.
 
 Every page is a plain HTML5 document built from escaped strings: every piece of
 text that comes from the graph, the query library or a request goes through
@@ -8,99 +8,34 @@ markup or a ``javascript:`` link. The pages use one stylesheet,
 ``/static/kg.css`` (from ``kg/static/``), and no inline script or style, so the
 server can send a strict Content-Security-Policy.
 
-The module also holds the URL scheme that links pages together (see
-:mod:`kg.web.serve` for the whole scheme): every IRI the project mints, under
-``https://w3id.org/kerman-kg/``, stands for the same path on the running
-server (:func:`local_url`), which answers with a 303 redirect to the resource's
-page (:func:`page_url`) or data document (:func:`data_url`).
-
 The pages take plain values (:class:`Term`, :class:`ResourceView`), never
-engine objects: the query workers (:mod:`kg.web.workers`) read the store and fill
-them in, so rendering needs no store. The query page (:func:`query_section`, on
-the index and on :func:`sparql_page`) is a plain form that GETs ``/sparql``;
-``kg/static/query.js`` turns it into an editor with results, using the
-CodeMirror files vendored in ``kg/static/vendor/``. Its scripts and styles are
-files under ``kg/static/``, which the server serves at ``/static/``.
+engine objects: the query workers (:mod:`kg.web.pagereader`) read the store and fill
+them in, so rendering needs no store.
+
+The home page, the list of named queries and the SPARQL endpoint's page are
+:mod:`kg.web.querypages`'; the URL scheme that links the pages together is
+:mod:`kg.web.urls`'.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from kg.rdf import formatregistry, iris
 from kg.rdf.namespaces import PREFIXES
+from kg.web.urls import data_url, local_url
 
 if TYPE_CHECKING:
-    from kg.sparql.querylib import NamedQuery
     from kg.web.resultspage import ArticleName
 
 XSD_NS = str(PREFIXES["xsd"])
 
-BASE = iris.BASE
 ONTOLOGY = str(iris.ONTOLOGY)
 #: what the predicate column shows instead of the IRI, for the few predicates every page has
 SITE_NAME = "kerman-kg"
-
-# ------------------------------------------------------------------ the URL scheme
-
-#: the extensions of the data documents, by format name (see kg.web.workers.GRAPH_FORMATS)
-DATA_EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt", "rdfxml": "rdf"}
-_SAFE_PATH = "/:@-._~!$&'()*+,;="
-
-
-def is_minted(iri: str) -> bool:
-    """Whether the project mints this IRI (entities, articles, facts, graphs, the ontology)."""
-    return iri.startswith(BASE) and len(iri) > len(BASE)
-
-
-def local_url(iri: str) -> str | None:
-    """The root-relative URL on the server that stands for a minted IRI (``/id/...``, ``/graph/...``,
-    ``/ontology#Term``); None for any other IRI."""
-    if not is_minted(iri):
-        return None
-    rest = iri[len(BASE) :]
-    path, hash_sign, fragment = rest.partition("#")
-    return "/" + quote(path, safe=_SAFE_PATH) + (hash_sign + quote(fragment, safe=_SAFE_PATH) if hash_sign else "")
-
-
-def _document_path(iri: str) -> str | None:
-    """The path below /page/ and /data/ of a minted IRI's documents (fragment dropped)."""
-    if not is_minted(iri):
-        return None
-    rest = iri[len(BASE) :].partition("#")[0]
-    if rest.startswith("id/"):
-        return rest[len("id/") :]
-    return rest  # graph/..., ontology, ontology/...
-
-
-def page_url(iri: str) -> str | None:
-    """The URL of the HTML page about a minted IRI: ``/page/<path>``."""
-    path = _document_path(iri)
-    return None if path is None else "/page/" + quote(path, safe=_SAFE_PATH)
-
-
-def data_url(iri: str, fmt: str) -> str | None:
-    """The URL of the RDF document about a minted IRI in a format of :data:`DATA_EXTENSIONS`."""
-    path = _document_path(iri)
-    return None if path is None else f"/data/{quote(path, safe=_SAFE_PATH)}.{DATA_EXTENSIONS[fmt]}"
-
-
-def iri_of_document(path: str) -> str:
-    """The IRI whose page is ``/page/<path>`` (the inverse of :func:`page_url`).
-
-    ``graph/...`` and ``ontology`` (with what follows it) name graphs and the ontology; every other
-    path is under ``kgd:`` (``https://w3id.org/kerman-kg/id/``). kg.rdf.iris mints no entity whose
-    path starts with ``graph/`` or is ``ontology``, so the two never collide.
-    """
-    if path.startswith("graph/") or path == "ontology" or path.startswith("ontology/"):
-        return BASE + path
-    return iris.ENTITY_NS + path
-
 
 # ------------------------------------------------------------------------ values
 
@@ -246,130 +181,6 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "")
 
 
 # --------------------------------------------------------------------- the pages
-
-
-def index_page(queries: Mapping[str, NamedQuery]) -> str:
-    """The home page: what the server offers and the named queries, each linked to its answer."""
-    items = "".join(
-        f'<li><a href="/queries/{esc(quote(name))}">{esc(name)}</a>: {esc(q.question)}</li>\n'
-        for name, q in queries.items()
-        if not q.is_check
-    )
-    body = f"""<h1>kerman-kg</h1>
-<p>A knowledge graph of what news reporting says about the January 3, 2024 bombings in Kerman, Iran:
-who claimed, accused, denied and reported what, each fact with the verbatim quote it came from.</p>
-{query_section(queries, ENDPOINT_NOTE)}
-<section>
-<h2>Start from</h2>
-<ul>
-<li>{link(iris.ENTITY_NS + "kerman-bombings", "the 2024 Kerman bombings")}</li>
-<li>{link(ONTOLOGY, "the ontology")}</li>
-<li>{link(iris.GRAPH_NS + "registry", "the entity registry")}</li>
-<li>{link(iris.GRAPH_NS + "records", "the curators' records of the articles")}</li>
-</ul>
-</section>
-<section>
-<h2>Named queries</h2>
-<p>As JSON for programs at <a href="/queries"><code>/queries</code></a>; each answers at
-<code>/queries/NAME?param=value</code> in HTML, SPARQL JSON or XML, CSV or TSV.</p>
-<ul class="queries">
-{items}</ul>
-</section>"""
-    return document("kerman-kg", body, QUERY_HEAD)
-
-
-def queries_page(queries: Mapping[str, NamedQuery]) -> str:
-    """The named queries and quality checks with their parameters."""
-    rows = []
-    for name, q in queries.items():
-        params = "<br>".join(f"<code>{esc(p.signature())}</code>: {esc(p.doc)}" for p in q.parameters)
-        rows.append((f'<a href="/queries/{esc(quote(name))}">{esc(name)}</a>', esc(q.question), params or "—"))
-    body = "<h1>Named queries</h1>\n" + _table(("query", "question", "parameters"), rows, "queries")
-    return document("named queries", body)
-
-
-def sparql_page(queries: Mapping[str, NamedQuery] | None = None) -> str:
-    """What a browser gets at /sparql without a query: the query page and how to use the protocol."""
-    body = f"""<h1>SPARQL endpoint</h1>
-{query_section(queries or {})}
-<section id="protocol">
-<h2>Protocol</h2>
-<p>Send a SPARQL 1.1 query with <code>GET /sparql?query=...</code>, or <code>POST /sparql</code> with a form
-field <code>query</code> or a body of type <code>application/sparql-query</code>. Choose the answer's format
-with the <code>Accept</code> header or <code>format=json|xml|csv|tsv</code> (SELECT, ASK) and
-<code>format=turtle|jsonld|nt|rdfxml</code> (CONSTRUCT, DESCRIBE). The endpoint is read-only.</p>
-</section>"""
-    return document("SPARQL endpoint", body, QUERY_HEAD)
-
-
-#: the stylesheets and scripts of the query page (kg/static/), after the site's stylesheet
-QUERY_HEAD = (
-    '<link rel="stylesheet" href="/static/vendor/codemirror/lib/codemirror.css">\n'
-    '<link rel="stylesheet" href="/static/query.css">\n'
-    '<script src="/static/vendor/codemirror/lib/codemirror.js" defer></script>\n'
-    '<script src="/static/vendor/codemirror/mode/sparql/sparql.js" defer></script>\n'
-    '<script src="/static/vendor/codemirror/addon/edit/matchbrackets.js" defer></script>\n'
-    '<script src="/static/query.js" defer></script>\n'
-)
-#: what the editor holds before an example is chosen
-STARTER_QUERY = """# What kinds of things does the graph hold? (The project's prefixes are pre-bound.)
-SELECT ?class (COUNT(?thing) AS ?things)
-WHERE { ?thing a ?class }
-GROUP BY ?class
-ORDER BY DESC(?things) ?class
-LIMIT 20
-"""
-
-
-ENDPOINT_NOTE = """<p>SPARQL 1.1 endpoint: <a href="/sparql"><code>/sparql</code></a>
-(GET <code>?query=</code>, or POST). The project's prefixes (<code>kgo:</code>, <code>kgd:</code>,
-<code>kgg:</code>, <code>rdfs:</code>...) are pre-bound; the default graph is the union of all graphs.</p>"""
-
-
-def query_section(queries: Mapping[str, NamedQuery], about: str = "") -> str:
-    """The query page: a form that GETs /sparql, which kg/static/query.js turns into an editor with results.
-
-    Without JavaScript the form still works (the answer comes back as CSV, TSV, JSON or XML, or Turtle for
-    a CONSTRUCT); the examples menu, results and downloads appear only with it. ``data-base`` and
-    ``data-prefixes`` tell the script which IRIs have pages here and how to abbreviate IRIs. ``about`` is
-    HTML shown under the heading.
-    """
-    from kg.sparql.answers import DISPLAY_PREFIXES
-
-    def options(checks: bool) -> str:
-        return "".join(
-            f'<option value="/queries/{esc(quote(name))}?format=sparql" title="{esc(q.question)}">{esc(name)}</option>'
-            for name, q in queries.items()
-            if q.is_check == checks
-        )
-
-    prefixes = json.dumps([[p.rstrip(":"), ns] for p, ns in DISPLAY_PREFIXES])
-    formats = "".join(
-        f'<option value="{value}">{label}</option>'
-        for value, label in (("csv", "CSV"), ("tsv", "TSV"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML"))
-    )
-    examples = ""
-    if queries:
-        examples = f"""<p class="examples" hidden><label for="example">Start from a named query:</label>
-<select id="example"><option value="">choose one…</option>
-<optgroup label="named queries">{options(False)}</optgroup>
-<optgroup label="quality checks (no rows when all is well)">{options(True)}</optgroup>
-</select> <span id="example-question" class="question"></span></p>
-"""
-    return f"""<section id="query-page" data-base="{esc(BASE)}" data-prefixes="{esc(prefixes)}">
-<h2>Query</h2>
-{about + chr(10) if about else ""}<form id="query-form" method="get" action="/sparql">
-{examples}<textarea id="query" name="query" rows="10" cols="100" spellcheck="false"
- aria-label="SPARQL query">{esc(STARTER_QUERY)}</textarea>
-<p class="controls"><button type="submit" id="run">Run</button> <span class="hint" hidden>or Ctrl+Enter</span>
-<label class="answer-format">answer as <select name="format">{formats}</select></label>
-<input type="hidden" name="format" value="turtle"></p>
-</form>
-<p id="query-status" class="status" role="status" aria-live="polite"></p>
-<div id="query-error" class="error" role="alert" hidden></div>
-<p id="query-downloads" class="downloads" hidden></p>
-<div id="query-results"></div>
-</section>"""
 
 
 def results_page(
