@@ -107,7 +107,7 @@ def test_every_ontology_term_has_its_key() -> None:
         assert key in context, term
         assert jsonld._expand(context, key) == str(term)
     assert context["statedBy"] == {"@id": "kgo:statedBy", "@type": "@id"}
-    assert context["count"] == {"@id": "kgo:count", "@type": "xsd:nonNegativeInteger"}
+    assert context["figureValue"] == {"@id": "kgo:figureValue", "@type": "xsd:nonNegativeInteger"}
     assert context["qualifier"]["@type"] == "@vocab"
     assert context["label"] == {"@id": "rdfs:label", "@language": "en"}
 

@@ -2,8 +2,9 @@
 
 The lint shapes under ``shapes/lint/`` say what every term of our namespace needs (exactly one
 English ``rdfs:label``, a ``skos:definition`` written for a researcher, ``rdfs:isDefinedBy`` the
-ontology) and what the ontology header needs (title, description, creator, licence as an IRI,
-version IRI and version). :func:`lint_ontology` runs them with pySHACL on the ontology graph alone:
+module that declares it, a British spelling in its name and label), what the ontology header needs
+(title, description, creator, licence as an IRI, version IRI and version) and what each module's
+header needs (title, description, the umbrella it is part of, version). :func:`lint_ontology` runs them with pySHACL on the ontology graph alone:
 no data, no inference. Data validation (:mod:`kg.pipeline.validation`) never runs them, so a data file is
 not linted as if it were an ontology, and the lint is a step of its own.
 
