@@ -68,7 +68,7 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
     "every death toll of the Kerman attack, by article, with its qualifier and who gave it": (
         f"""SELECT ?article ?figure ?count ?qualifier ?givenBy WHERE {{
               ?r a kgo:DeathToll ; kgo:casualtiesOf kgd:kerman-bombings ; kgo:figureAsWritten ?figure ;
-                 kgo:count ?count ; kgo:qualifier ?qualifier ; kgo:givenBy ?givenBy ; kgo:source ?art .
+                 kgo:figureValue ?count ; kgo:qualifier ?qualifier ; kgo:givenBy ?givenBy ; kgo:source ?art .
               {ARTICLE} }}""",
         {
             (A0, "103", "103", "kgo:exactly", "kga:000/publisher"),
@@ -82,7 +82,7 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
     "every injury figure of the Kerman attack, by article, with its qualifier": (
         f"""SELECT ?article ?figure ?count ?qualifier WHERE {{
               ?r a kgo:InjuryFigure ; kgo:casualtiesOf kgd:kerman-bombings ; kgo:figureAsWritten ?figure ;
-                 kgo:count ?count ; kgo:qualifier ?qualifier ; kgo:source ?art . {ARTICLE} }}""",
+                 kgo:figureValue ?count ; kgo:qualifier ?qualifier ; kgo:source ?art . {ARTICLE} }}""",
         {
             (A1, "284", "284", "kgo:exactly"),
             (A2, "more than a hundred", "100", "kgo:moreThan"),
@@ -98,7 +98,7 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
     ),
     "the range of the reported death toll": (
         f"""SELECT (MIN(?c) AS ?low) (MAX(?c) AS ?high) (COUNT(?r) AS ?reports) WHERE {{
-              ?r a kgo:DeathToll ; kgo:casualtiesOf kgd:kerman-bombings ; kgo:count ?c ; kgo:source ?art .
+              ?r a kgo:DeathToll ; kgo:casualtiesOf kgd:kerman-bombings ; kgo:figureValue ?c ; kgo:source ?art .
               {ARTICLE} }}""",
         {("80", "103", "6")},
     ),
@@ -157,11 +157,11 @@ CASES: dict[str, tuple[str, set[tuple[str | None, ...]]]] = {
     ),
     "when, where and on whose authority Soleimani was killed": (
         f"""SELECT DISTINCT ?property ?value ?article WHERE {{
-              VALUES ?property {{ kgo:occurredOn kgo:occurredAt kgo:authorizedBy kgo:carriedOutBy }}
+              VALUES ?property {{ kgo:occurredOn kgo:occurredAt kgo:authorisedBy kgo:carriedOutBy }}
               ?a a kgo:Assertion ; rdf:subject kgd:soleimani-killing ; rdf:predicate ?property ;
                  rdf:object ?value ; kgo:source ?art . {ARTICLE} }}""",
         {
-            ("kgo:authorizedBy", "kgd:donald-trump", A4),
+            ("kgo:authorisedBy", "kgd:donald-trump", A4),
             ("kgo:carriedOutBy", "kgd:united-states", A0),
             ("kgo:carriedOutBy", "kgd:united-states", A1),
             ("kgo:carriedOutBy", "kgd:united-states", A2),

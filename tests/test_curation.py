@@ -295,6 +295,15 @@ FAULTS = {
         "- id: two-bodies",
         "must have exactly one of relations, statement, casualties, response; it has relations, casualties",
     ),
+    "a deprecated property": Fault(
+        lambda c: append_fact(
+            c,
+            '\n  - id: deprecated-property\n    quote: "in Kerman"\n    relations:\n'
+            "      - [kerman-bombings, authorizedBy, isis-k]\n",
+        ),
+        "[kerman-bombings, authorizedBy, isis-k]",
+        "the property 'authorizedBy' is deprecated: write 'authorisedBy' instead",
+    ),
     "a space in an id": Fault(
         lambda c: edit(c / "articles" / f"{STEM}.facts.yaml", "- id: isis-claim", "- id: isis claim"),
         "- id: isis claim",

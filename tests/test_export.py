@@ -107,7 +107,7 @@ def test_every_ontology_term_has_its_key() -> None:
         assert key in context, term
         assert jsonld._expand(context, key) == str(term)
     assert context["statedBy"] == {"@id": "kgo:statedBy", "@type": "@id"}
-    assert context["count"] == {"@id": "kgo:count", "@type": "xsd:nonNegativeInteger"}
+    assert context["figureValue"] == {"@id": "kgo:figureValue", "@type": "xsd:nonNegativeInteger"}
     assert context["qualifier"]["@type"] == "@vocab"
     assert context["label"] == {"@id": "rdfs:label", "@language": "en"}
 
@@ -197,7 +197,7 @@ def test_jsonld_reads_well(exports: dict[str, bytes]) -> None:
     assert claim["type"] == "ClaimOfResponsibility"
     assert claim["statedBy"] == "kgd:islamic-state"
     toll = next(n for n in nodes.values() if n.get("type") == "DeathToll")
-    assert toll["qualifier"] == "nearly" and toll["count"] == "100"
+    assert toll["qualifier"] == "nearly" and toll["figureValue"] == "100"
     assert list(toll)[:3] == ["id", "type", "label"]
 
 

@@ -28,7 +28,7 @@ def death_tolls(dataset: Dataset) -> list[int]:
         int(count)
         for report in dataset.subjects(RDF.type, URIRef(kgo + "DeathToll"))
         if (report, URIRef(kgo + "casualtiesOf"), attack) in dataset
-        for count in dataset.objects(report, URIRef(kgo + "count"))
+        for count in dataset.objects(report, URIRef(kgo + "figureValue"))
     ]
 
 

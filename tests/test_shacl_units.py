@@ -156,7 +156,7 @@ def test_project_shapes_read_one_hop_and_the_types_of_values() -> None:
     paths = deps.plan.paths()
     assert (Step(KGO.statedBy), Step(RDF.type)) in paths  # StatementShape: the speaker is an agent
     assert (Step(KGO.source), Step(RDF.type)) in paths
-    assert (Step(KGO["count"]),) in paths and (Step(KGO["count"]), Step(RDF.type)) not in paths  # a datatype
+    assert (Step(KGO.figureValue),) in paths and (Step(KGO.figureValue), Step(RDF.type)) not in paths  # a datatype
     assert (Step(URIRef("http://www.w3.org/2004/02/skos/core#exactMatch")),) in paths  # the SPARQL target
     assert max(len(path) for path in paths) == 2
     assert deps.deep_forward == {RDF.type}
@@ -186,7 +186,7 @@ def test_graphs_as_sets_give_what_the_dataset_gives(built: BuildResult) -> None:
     """The build's graphs (sets of triples) give the same as its dataset; an inferred graph is left out."""
     ids = article_ids(built)
     graphs = copy_graphs(built)
-    graphs[INFERRED_GRAPH] = {(iris.in_article(ids[0], "x"), KGO["count"], Literal("not a number"))}
+    graphs[INFERRED_GRAPH] = {(iris.in_article(ids[0], "x"), KGO.figureValue, Literal("not a number"))}
     from_graphs = su.validate_by_units(graphs, ids)
     assert union(from_graphs) == union(su.validate_by_units(built.dataset, ids))
 

@@ -138,7 +138,7 @@ def shift_quote(ds: Dataset) -> None:
 def count_as_string(ds: Dataset) -> None:
     graph = ds.graph(iris.article_graph(A1))
     figure = iris.in_article(A1, "injured-284")
-    graph.set((figure, KGO["count"], Literal("284")))
+    graph.set((figure, KGO.figureValue, Literal("284")))
 
 
 def prior_incident_after_attack(ds: Dataset) -> None:
@@ -206,9 +206,9 @@ MUTATIONS: dict[str, tuple[Callable[[Dataset], None], tuple[tuple[str, str, str 
         count_as_string,
         (
             (
-                "kgs:CasualtyReportShape / kgo:count",
+                "kgs:CasualtyReportShape / kgo:figureValue",
                 short(iris.in_article(A1, "injured-284")),
-                "kgo:count",
+                "kgo:figureValue",
                 "DatatypeConstraintComponent",
             ),
         ),
@@ -309,7 +309,7 @@ def test_inferred_types_satisfy_no_constraint(frozen_file: Path) -> None:
 
 def test_inferred_graph_is_ignored(frozen_file: Path) -> None:
     """A triple that breaks a shape counts when asserted and is not validated at all in kgg:inferred."""
-    broken = (iris.in_article(A1, "injured-284"), KGO["count"], Literal("284"))
+    broken = (iris.in_article(A1, "injured-284"), KGO.figureValue, Literal("284"))
     dataset = load_dataset(frozen_file)
     dataset.graph(INFERRED_GRAPH).add(broken)
     assert validate(dataset).conforms

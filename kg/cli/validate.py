@@ -61,12 +61,14 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:  # type: ignore
 def _add_lint(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     lint_cmd = commands.add_parser(
         "lint",
-        help="lint the ontology itself: every term labelled, defined and tied to the ontology; a complete header",
+        help="lint the ontology itself: every term labelled, defined and tied to its module; complete headers",
         description=(
             "Check the ontology alone, apart from any data, against the lint shapes (shapes/lint/*.ttl): every "
             "class and property of the project's namespace has exactly one English label, a definition and "
-            "rdfs:isDefinedBy the ontology, and the ontology's header has its title, description, creator, licence, "
-            "version IRI and version. kg validate checks data and never runs these. Exit status: 0 passes "
+            "rdfs:isDefinedBy the module that declares it, and a British spelling in its name and label; the "
+            "ontology's header has its title, description, creator, licence, version IRI and version, and each "
+            "module's its title, description, umbrella and version. kg validate checks data and never runs these. "
+            "Exit status: 0 passes "
             "(warnings allowed), 1 findings (or warnings, with --strict), 2 bad input or usage."
         ),
     )

@@ -49,7 +49,7 @@ STATEMENT_AGENT_KEYS = {
 #: statement key -> property, for keys whose values are text that must be in the quote
 STATEMENT_TEXT_KEYS = {
     "words": KGO.words,
-    "title": KGO["title"],
+    "title": KGO.publishedTitle,
     "hedge": KGO.hedge,
     "method_as_written": KGO.methodAsWritten,
 }

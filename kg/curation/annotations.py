@@ -182,6 +182,12 @@ class ArticleMapper(ArticleTriples):
                 triple = (self._entity(s_node, cls, "the subject of 'a'"), RDF.type, cls)
             else:
                 prop = KGO_NS[prop_name]
+                if prop in self.vocabulary.replacements:
+                    new_name = str(self.vocabulary.replacements[prop])[len(str(KGO_NS)) :]
+                    raise p_node.error(
+                        f"the property '{prop_name}' is deprecated: write '{new_name}' instead "
+                        "(the ontology renamed it; the old name is kept only for data already published)"
+                    )
                 if prop not in self.vocabulary.object_properties | self.vocabulary.datatype_properties:
                     raise p_node.error(
                         f"unknown property '{prop_name}'"
@@ -281,7 +287,7 @@ class ArticleMapper(ArticleTriples):
                 raise qualifier_node.error(f"qualifier must be one of {', '.join(sorted(QUALIFIERS))}")
         g.add((iri, KGO.figureAsWritten, Literal(as_written)))
         g.add((iri, KGO.numberAsWritten, Literal(number_as_written)))
-        g.add((iri, KGO["count"], Literal(count, datatype=XSD.nonNegativeInteger)))
+        g.add((iri, KGO.figureValue, Literal(count, datatype=XSD.nonNegativeInteger)))
         g.add((iri, KGO.qualifier, KGO_NS[qualifier]))
         giver = self._entity(
             body.require("given_by", "a casualty figure (who gave it; 'publisher' for the article's own voice)"),

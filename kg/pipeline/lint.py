@@ -2,10 +2,12 @@
 
 The lint shapes under ``shapes/lint/`` say what every term of our namespace needs (exactly one
 English ``rdfs:label``, a ``skos:definition`` written for a researcher, ``rdfs:isDefinedBy`` the
-ontology) and what the ontology header needs (title, description, creator, licence as an IRI,
-version IRI and version). :func:`lint_ontology` runs them with pySHACL on the ontology graph alone:
-no data, no inference. Data validation (:mod:`kg.pipeline.validation`) never runs them, so a data file is
-not linted as if it were an ontology, and the lint is a step of its own.
+module that declares it, a British spelling in its name and label), what the ontology header needs
+(title, description, creator, licence as an IRI, version IRI and version) and what each module's
+header needs (title, description, the umbrella it is part of, version). :func:`lint_ontology` runs
+them with pySHACL on the ontology graph alone: no data, no inference. Data validation
+(:mod:`kg.pipeline.validation`) never runs them, so a data file is not linted as if it were an
+ontology, and the lint is a step of its own.
 
 The result is a :class:`kg.pipeline.validation.Report`, rendered by the same functions as a data
 validation report (:func:`kg.pipeline.validation.as_text`, ``as_json``, ``as_turtle``).
@@ -19,8 +21,9 @@ from rdflib import Graph
 
 from kg import resources
 from kg.errors import InputError
-from kg.pipeline.validation import KGS, SH, Report, finding_order, run_shapes, shape_findings
+from kg.pipeline.validation import Report, finding_order, run_shapes, shape_findings
 from kg.rdf import namespaces
+from kg.rdf.namespaces import KGS, SH
 from kg.rdf.ontology import load_ontology
 
 

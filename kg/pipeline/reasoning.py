@@ -229,7 +229,7 @@ def infer_rules(dataset: Data) -> Inference:
     The rules (OWL 2 RL's names): cax-sco (an instance of a class is one of its superclasses), prp-spo1
     (subproperties), prp-inv1/2 (inverses), prp-symp (symmetric), prp-trp (transitive), prp-spo2 (two-step
     property chains), prp-dom and prp-rng (domains and ranges). The ontology's other axioms (disjointness,
-    the functional datatype property kgo:count) entail nothing :func:`keep` keeps: owlrl's equality and
+    the functional datatype property kgo:figureValue) entail nothing :func:`keep` keeps: owlrl's equality and
     datatype rules only produce literal subjects, blank nodes or reflexive owl:sameAs. Each round applies
     the rules to the triples the round before derived (semi-naive evaluation), so the work grows with the
     data, not with its square. A test compares the result with owlrl's on the real corpus and on a

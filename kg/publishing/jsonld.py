@@ -322,7 +322,7 @@ def attack_frame(context: JsonObject, attack_types: Iterable[str], properties: I
                 answeredBy=node(**statement, type=["Denial"]),
             ),
             casualtyReports=node(**statement),
-            **{key: named for key in ("carriedOutBy", "authorizedBy", "killed", "target", "occurredAt")},
+            **{key: named for key in ("carriedOutBy", "authorisedBy", "killed", "target", "occurredAt")},
         ),
         "@embed": "@never",
     }

@@ -42,13 +42,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import OWL, SKOS
+from rdflib.namespace import DCTERMS, OWL, SKOS
 from rdflib.term import Node
 
 from kg import resources
 from kg.rdf import iris, namespaces
 from kg.rdf.namespaces import KGO
-from kg.rdf.ontology import load_ontology, stamp_version
+from kg.rdf.ontology import load_ontology, own_module, stamp_version
 
 HTML_NAME = "ontology.html"
 DIAGRAM_STEM = "core-model"
@@ -117,7 +117,11 @@ def _label(ontology: Graph, term: Node) -> str:
 
 
 def _definition(ontology: Graph, term: Node) -> str:
-    text = ontology.value(term, SKOS.definition) or ontology.value(term, RDFS.comment)  # type: ignore[arg-type]
+    text = (
+        ontology.value(term, SKOS.definition)  # type: ignore[arg-type]
+        or ontology.value(term, DCTERMS.description)  # type: ignore[arg-type]
+        or ontology.value(term, RDFS.comment)  # type: ignore[arg-type]
+    )
     return str(text) if text is not None else ""
 
 
@@ -166,11 +170,8 @@ def _extra_sections(ontology: Graph, diagram: str | None) -> str:
         *_ours(ontology, OWL.ObjectProperty),
         *_ours(ontology, OWL.DatatypeProperty),
     }
-    others = sorted(
-        {s for s in ontology.subjects(RDFS.isDefinedBy, iris.ONTOLOGY) if isinstance(s, URIRef)}
-        - classes_and_properties,
-        key=str,
-    )
+    defined = {s for s, by in ontology.subject_objects(RDFS.isDefinedBy) if by == iris.ONTOLOGY or own_module(by)}
+    others = sorted({s for s in defined if isinstance(s, URIRef)} - classes_and_properties, key=str)
     if others:
         parts.append('<h2 id="individuals">Named individuals and concept schemes</h2><dl>')
         for term in others:

@@ -7,7 +7,12 @@ one source, the package's version (``pyproject.toml``; :func:`stamp_version`,
 which ``kg publish --version`` applies again for a release), and the umbrella's
 ``owl:imports`` of its own modules dropped, since their triples are in the
 graph and their IRIs do not resolve (an OWL tool would try to fetch them);
-each module is a ``dcterms:hasPart`` of the umbrella instead. The build uses
+each module is a ``dcterms:hasPart`` of the umbrella instead, and a module's
+imports of the modules whose terms it uses become ``dcterms:requires``. (To
+open the edit source in Protégé, ``ontology/catalog-v001.xml`` maps each
+module's IRI to its file.) Each module is headed SOSA-style, with a title, a
+description, the umbrella it is part of and its imports; its terms are
+``rdfs:isDefinedBy`` it; its version is stamped like the umbrella's. The build uses
 :class:`Vocabulary` to check that every class and property a curator names
 exists, and what kind of property it is, before a single triple is written.
 """
@@ -45,12 +50,28 @@ def load_ontology(folder: Path, version: str | None = None) -> Graph:
             graph.parse(path, format="turtle")
         except (ParserError, SyntaxError, ValueError) as exc:
             raise InputError(path, _line_of(exc), f"malformed Turtle: {exc}") from exc
-    for module in list(graph.objects(iris.ONTOLOGY, OWL.imports)):
+    for importer, module in list(graph.subject_objects(OWL.imports)):
         if own_module(module):
-            graph.remove((iris.ONTOLOGY, OWL.imports, module))
-            graph.add((iris.ONTOLOGY, DCTERMS.hasPart, module))
+            graph.remove((importer, OWL.imports, module))
+            graph.add((importer, DCTERMS.hasPart if importer == iris.ONTOLOGY else DCTERMS.requires, module))
     stamp_version(graph, __version__ if version is None else version)
     return graph
+
+
+def modules(ontology: Graph) -> list[URIRef]:
+    """The ontology's own modules (each an ``owl:Ontology`` under the ontology's IRI), by IRI."""
+    found = {s for s in ontology.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef) and own_module(s)}
+    return sorted(found, key=str)
+
+
+def deprecated_terms(ontology: Graph) -> dict[URIRef, URIRef | None]:
+    """Our terms marked ``owl:deprecated true``, each with the term that replaces it (``dcterms:isReplacedBy``)."""
+    found: dict[URIRef, URIRef | None] = {}
+    for term in ontology.subjects(OWL.deprecated, Literal(True)):
+        if isinstance(term, URIRef) and str(term).startswith(str(KGO_NS)):
+            replacement = ontology.value(term, DCTERMS.isReplacedBy)
+            found[term] = replacement if isinstance(replacement, URIRef) else None
+    return found
 
 
 def own_module(iri: object) -> bool:
@@ -64,9 +85,13 @@ def version_iri(version: str) -> URIRef:
 
 
 def stamp_version(ontology: Graph, version: str) -> None:
-    """Set the ontology header's owl:versionIRI and owl:versionInfo to the version (in place)."""
+    """Set the owl:versionIRI and owl:versionInfo of the ontology's header and of each module's (in place): a
+    module's version IRI is its IRI and the version (``.../ontology/events/0.1.0``)."""
     ontology.set((iris.ONTOLOGY, OWL.versionIRI, version_iri(version)))
     ontology.set((iris.ONTOLOGY, OWL.versionInfo, Literal(version)))
+    for module in modules(ontology):
+        ontology.set((module, OWL.versionIRI, URIRef(f"{module}/{version}")))
+        ontology.set((module, OWL.versionInfo, Literal(version)))
 
 
 def _line_of(exc: Exception) -> int | None:
@@ -76,7 +101,8 @@ def _line_of(exc: Exception) -> int | None:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The terms of our namespace that the ontology declares, by kind."""
+    """The terms of our namespace that the ontology declares, by kind; deprecated terms are not among them (a
+    curator names the term that replaces one, :attr:`replacements`)."""
 
     classes: frozenset[URIRef]
     object_properties: frozenset[URIRef]
@@ -85,6 +111,8 @@ class Vocabulary:
     domains: dict[URIRef, URIRef] = field(default_factory=dict)
     ranges: dict[URIRef, URIRef] = field(default_factory=dict)
     disjoint: frozenset[tuple[URIRef, URIRef]] = frozenset()
+    #: each deprecated term of ours, with the term that replaces it
+    replacements: dict[URIRef, URIRef] = field(default_factory=dict)
     #: answers of :meth:`conflict` already given, by the types' and the expected class's strings (a build asks
     #: the same few questions for every entity reference, and rdflib's term equality is slow)
     _conflicts: dict[tuple[tuple[str, ...], str], str | None] = field(
@@ -93,9 +121,13 @@ class Vocabulary:
 
     @classmethod
     def from_graph(cls, graph: Graph) -> Vocabulary:
+        retired = deprecated_terms(graph)
+
         def ours(kind: URIRef) -> frozenset[URIRef]:
             return frozenset(
-                s for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(str(KGO_NS))
+                s
+                for s in graph.subjects(RDF.type, kind)
+                if isinstance(s, URIRef) and str(s).startswith(str(KGO_NS)) and s not in retired
             )
 
         classes = ours(OWL.Class)
@@ -132,6 +164,7 @@ class Vocabulary:
             declared(RDFS.domain),
             declared(RDFS.range),
             frozenset(disjoint),
+            {old: new for old, new in retired.items() if new is not None},
         )
 
     def term(self, local_name: str) -> URIRef:
@@ -180,18 +213,20 @@ def _local(term: URIRef) -> str:
 
 def terms_module(graph: Graph) -> str:
     """The Python source of ``kg/rdf/terms.py``: the ontology's classes and properties as an rdflib
-    ``DefinedNamespace``, so that code naming a term the ontology lacks fails as it is imported.
+    ``DefinedNamespace``, so that code naming a term the ontology lacks fails as it is imported. Deprecated
+    terms are left out: code names their replacements.
 
     Generated, never edited: ``python -m kg.rdf.ontology`` (a test checks it is up to date).
     """
     vocabulary = Vocabulary.from_graph(graph)
     ours = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(KGO_NS))}
+    retired = deprecated_terms(graph).keys()
     typed = vocabulary.classes | vocabulary.object_properties | vocabulary.datatype_properties
     kinds = (
         ("classes", vocabulary.classes),
         ("object properties", vocabulary.object_properties),
         ("datatype properties", vocabulary.datatype_properties),
-        ("individuals and other terms (qualifiers, annotation properties)", frozenset(ours - typed)),
+        ("individuals and other terms (qualifiers, annotation properties)", frozenset(ours - typed - retired)),
     )
     lines = [
         '"""The kgo: terms, generated from the ontology: do not edit, run ``python -m kg.rdf.ontology``.',

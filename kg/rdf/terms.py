@@ -85,7 +85,7 @@ class KGO(DefinedNamespace):
     answers: URIRef  # answers
     attackTypeAsStated: URIRef  # attack type as stated
     attributesTo: URIRef  # attributes to
-    authorizedBy: URIRef  # authorized by
+    authorisedBy: URIRef  # authorised by
     backedBy: URIRef  # backed by
     basedIn: URIRef  # based in
     branchOf: URIRef  # branch of
@@ -127,17 +127,17 @@ class KGO(DefinedNamespace):
     # datatype properties
     attendanceAsWritten: URIRef  # attendance as written
     byline: URIRef  # byline
-    count: URIRef  # count
     dateAsWritten: URIRef  # date as written
     figureAsWritten: URIRef  # figure as written
+    figureValue: URIRef  # figure value
     hedge: URIRef  # hedge
     methodAsWritten: URIRef  # method as written
     numberAsWritten: URIRef  # number as written
     occurredOn: URIRef  # occurred on
+    publishedTitle: URIRef  # published title
     retrievedOn: URIRef  # retrieved on
     sha256: URIRef  # SHA-256
     statedOn: URIRef  # stated on
-    title: URIRef  # title
     words: URIRef  # words
 
     # individuals and other terms (qualifiers, annotation properties)

@@ -27,7 +27,7 @@ def _summary(graph: Any, annotation: AnnotationFile) -> dict[str, Any]:
             {
                 "kind": ", ".join(sorted(str(t).rpartition("#")[2] for t in graph.objects(report, RDF.type))),
                 "figure": str(graph.value(report, KGO.figureAsWritten)),
-                "count": int(graph.value(report, KGO["count"]).toPython()),
+                "count": int(graph.value(report, KGO.figureValue).toPython()),
                 "qualifier": str(graph.value(report, KGO.qualifier)).rpartition("#")[2],
                 "label": str(graph.value(report, RDFS.label) or ""),
             }
