@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from kg.cli.options import _add_corpus_option
-from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE
+from kg.cli.status import EXIT_OK, EXIT_USAGE, input_failure
 
 
 def _add_draft(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -69,8 +69,7 @@ def _draft(args: argparse.Namespace) -> int:
             article, args.corpus or resources.corpus_dir(), None if to_stdout else facts_path, meta_path
         )
     except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_INPUT
+        return input_failure(error)
     if to_stdout:
         sys.stdout.write(drafted.annotation.text)
     else:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from kg.cli.options import _add_build_option, _add_data_option, _graph_names
-from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE, _report_input_errors
+from kg.cli.status import EXIT_OK, EXIT_USAGE, input_failure
 from kg.rdf import formatregistry
 
 
@@ -89,12 +89,8 @@ def _export(args: argparse.Namespace) -> int:
     except export.ExportError as error:
         print(f"kg export: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except BuildFailed as failed:
-        _report_input_errors(failed.errors)
-        return EXIT_INPUT
-    except InputError as bad_input:
-        print(f"error: {bad_input}", file=sys.stderr)
-        return EXIT_INPUT
+    except (BuildFailed, InputError) as failed:
+        return input_failure(failed)
     if not export.carries_graphs(fmt) and len(selected) > 1:
         print(f"kg export: {fmt} has no named graphs: wrote the union of {len(selected)} graphs", file=sys.stderr)
     if args.out is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.cli.options import _add_build_option, _add_data_option
-from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE, _report_input_errors
+from kg.cli.status import EXIT_OK, EXIT_USAGE, input_failure
 
 
 def _add_publish(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -66,12 +66,8 @@ def _publish(args: argparse.Namespace) -> int:
     except (PublishError, ExportError) as refused:
         print(f"kg publish: {refused}", file=sys.stderr)
         return EXIT_USAGE
-    except BuildFailed as failed:
-        _report_input_errors(failed.errors)
-        return EXIT_INPUT
-    except InputError as bad_input:
-        print(f"error: {bad_input}", file=sys.stderr)
-        return EXIT_INPUT
+    except (BuildFailed, InputError) as failed:
+        return input_failure(failed)
     print(f"kg publish: wrote version {publication.version} to {publication.folder} ({len(publication.files)} files)")
     for path in publication.files:
         print(f"  {path}")

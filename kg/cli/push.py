@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from kg.cli.options import _add_build_option, _add_data_option, _add_user_option, _graph_names
-from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE, _report_input_errors
+from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE, input_failure
 
 
 def _add_push(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -92,12 +92,8 @@ def _push(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"kg push: {error}", file=sys.stderr)
         return EXIT_USAGE if error.usage else EXIT_INPUT
-    except BuildFailed as failed:
-        _report_input_errors(failed.errors)
-        return EXIT_INPUT
-    except InputError as bad_input:
-        print(f"error: {bad_input}", file=sys.stderr)
-        return EXIT_INPUT
+    except (BuildFailed, InputError) as failed:
+        return input_failure(failed)
     if pushed.shared_blank_nodes:
         print(
             f"kg push: note: {pushed.shared_blank_nodes} blank node(s) occur in more than one graph; the store holds "

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from kg.cli.options import _add_build_option, _add_data_option, _add_store_options
-from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE, _report_input_errors
+from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE, input_failure
 from kg.rdf import formatregistry
 
 
@@ -150,11 +150,9 @@ def _query(args: argparse.Namespace) -> int:
         print(f"kg query: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BuildFailed as failed:
-        _report_input_errors(failed.errors)
-        return EXIT_INPUT
+        return input_failure(failed)
     except InputError as bad_input:
-        print(f"error: {bad_input}", file=sys.stderr)
-        return EXIT_USAGE
+        return input_failure(bad_input, EXIT_USAGE)
     except StoreError as store_error:
         print(f"kg query: {store_error}", file=sys.stderr)
         return EXIT_USAGE if store_error.usage else EXIT_INPUT

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from kg.errors import BuildFailed, InputError
+
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -24,3 +26,10 @@ def _report_input_errors(problems: Sequence[object]) -> None:
     """Print each input problem (``file:line: message``) on standard error."""
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
+
+
+def input_failure(error: BuildFailed | InputError, status: int = EXIT_INPUT) -> int:
+    """Print what was wrong with a command's input, each problem as ``error: file:line: message`` on
+    standard error, and return the command's exit status for it."""
+    _report_input_errors(error.errors if isinstance(error, BuildFailed) else [error])
+    return status

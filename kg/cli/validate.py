@@ -12,12 +12,11 @@ same report options and exit statuses.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.cli.options import _add_build_option, _add_report_options
-from kg.cli.status import EXIT_BAD_INPUT, EXIT_CONFORMS, EXIT_VIOLATIONS, _report_input_errors
+from kg.cli.status import EXIT_BAD_INPUT, EXIT_CONFORMS, EXIT_VIOLATIONS, input_failure
 
 if TYPE_CHECKING:
     from kg.pipeline.validation import Report
@@ -100,12 +99,8 @@ def _validate(args: argparse.Namespace) -> int:
         for path in files:
             rdfio.parse_into(dataset, path)
         shapes = load_shapes(args.shapes) if args.shapes else None
-    except BuildFailed as failed:
-        _report_input_errors(failed.errors)
-        return EXIT_BAD_INPUT
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except (BuildFailed, InputError) as failed:
+        return input_failure(failed, EXIT_BAD_INPUT)
     report = validate(dataset, shapes, sources=[str(p) for p in files])
     return _print_report(report, args)
 
@@ -131,7 +126,6 @@ def _lint(args: argparse.Namespace) -> int:
     try:
         ontology = load_ontology(args.ontology) if args.ontology is not None else None
     except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return input_failure(error, EXIT_BAD_INPUT)
     report = lint_ontology(ontology)
     return _print_report(report, args)

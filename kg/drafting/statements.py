@@ -195,19 +195,7 @@ class _Drafter(Settling):
         """The candidate as a drafted fact in the curator format."""
         body: dict[str, Any] = {"type": c.kind, "by": _one(list(c.by))}
         words = self._words(c) if c.kind in WORDS_TYPES and not c.attribution.publisher else []
-        for key in (
-            "about",
-            "channel",
-            "accuses",
-            "denies_involvement_of",
-            "threatens",
-            "attributes_to",
-            "names_perpetrator",
-            "attack_type",
-            "method_as_written",
-            "title",
-            "hedge",
-        ):
+        for key in _COPIED:
             if key in c.body and c.body[key] not in (None, [], ""):
                 body[key] = c.body[key]
         if words:
@@ -253,6 +241,10 @@ _ORDER: Final = (
     "hedge",
     "answers",
 )
+
+
+#: the keys of a candidate's body a drafted statement keeps as they are (the others are worked out in _fact)
+_COPIED: Final = tuple(key for key in _ORDER if key not in ("type", "by", "words", "answers"))
 
 
 def _ordered(body: dict[str, Any]) -> dict[str, Any]:

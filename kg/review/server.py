@@ -20,9 +20,9 @@ from pathlib import Path
 from kg.review.api import create_app
 from kg.review.files import ReviewError, article_files
 from kg.review.session import Review
+from kg.web.hosts import listening_socket
 
 #: the hosts the server may listen on: loopback addresses only
-LOOPBACK_NAMES = ("127.0.0.1", "::1", "localhost")
 
 
 def is_loopback(host: str) -> bool:
@@ -50,15 +50,6 @@ class ReviewOptions:
 # ------------------------------------------------------------------------------------------ running
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
-    return sock
-
-
 def allowed_hosts(host: str, port: int) -> set[str]:
     """The Host headers the server answers: its loopback address and port, and localhost when it is IPv4."""
     shown = f"[{host}]" if ":" in host else host
@@ -80,7 +71,7 @@ def run(options: ReviewOptions) -> int:
         print(f"kg review: {exc.message}", file=sys.stderr)
         return 2
     try:
-        sock = _bind(options.host, options.port)
+        sock = listening_socket(options.host, options.port)
     except OSError as exc:
         print(f"kg review: cannot listen on {options.host}:{options.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
-"""Which host names ``kg serve`` answers for, and the middleware that refuses the others (DNS rebinding).
+"""Where ``kg serve`` and ``kg review`` listen, which host names ``kg serve`` answers for, and the middleware
+that refuses the others (DNS rebinding).
 
 A request whose ``Host`` header names another host gets 400 (:class:`HostCheck`), which stops DNS
 rebinding: a page of another site whose name is re-pointed at 127.0.0.1 cannot make a browser query the
@@ -17,6 +18,17 @@ if TYPE_CHECKING:
     from kg.web.options import ServeOptions
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to the address (IPv6 when it has a colon), inheritable so that uvicorn's workers
+    can take it over; port 0 picks a free port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
 
 
 def allowed_hosts(options: ServeOptions) -> frozenset[str]:

@@ -135,7 +135,7 @@ from typing import TYPE_CHECKING
 
 from kg import resources
 from kg.web.app import App
-from kg.web.hosts import HostCheck, allowed_hosts
+from kg.web.hosts import HostCheck, allowed_hosts, listening_socket
 from kg.web.options import ServeOptions
 from kg.web.responses import BadRequest, _text
 from kg.web.workers import WorkerError, WorkerPool
@@ -228,15 +228,6 @@ def _pool(options: ServeOptions) -> WorkerPool:
     )
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
-    return sock
-
-
 def _url(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
@@ -247,7 +238,7 @@ def run(options: ServeOptions) -> int:
     import uvicorn
 
     try:
-        sock = _bind(options.host, options.port)
+        sock = listening_socket(options.host, options.port)
     except OSError as exc:
         print(f"kg serve: cannot listen on {options.host}:{options.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
