@@ -1,4 +1,5 @@
-"""The package's shape: no import cycle between its modules, and every module says what it holds.
+"""The package's shape: no import cycle between its modules, every module says what it holds and holds one
+concern (no module over 400 lines), and CONTRIBUTING.md maps every package.
 
 Imports inside functions are left out: they are how a module defers a heavy dependency (a query worker
 imports the engine after its memory cap is set), and they do not make the modules depend on each other
@@ -8,6 +9,7 @@ when imported.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 KG = Path(__file__).resolve().parent.parent / "kg"
@@ -91,3 +93,38 @@ def test_every_module_says_what_it_holds() -> None:
         if not (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").strip()
     ]
     assert missing == []
+
+
+#: the longest a module may be: one concern, read in one sitting
+MAX_LINES = 400
+
+
+def test_no_module_is_longer_than_one_concern_needs() -> None:
+    """No module over MAX_LINES lines: a longer one holds more than one concern and is split by concern."""
+    lengths = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in MODULES.items()}
+    assert max(lengths.values()) > MAX_LINES // 4, "no module has any length: the reader is broken"
+    assert {name: n for name, n in lengths.items() if n > MAX_LINES} == {}
+
+
+def test_contributing_names_every_package() -> None:
+    """CONTRIBUTING.md's map of the code ("Where the code is") has a line for each package of kg and for no
+    package that is gone, so that a newcomer finds the room for a change in one look."""
+    text = (KG.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## Where the code is", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^kg/([a-z_]+)/ ", section, re.M))
+    packages = {path.parent.name for path in KG.glob("*/__init__.py")}
+    assert packages, f"no package found under {KG}"
+    assert listed == packages | {"static"} and (KG / "static").is_dir()
+
+
+def test_every_package_names_its_modules() -> None:
+    """Each package's docstring names every module it holds: the package's map is the newcomer's first look."""
+    unnamed = {}
+    for init in sorted(KG.glob("*/__init__.py")):
+        text = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        modules = {path.stem for path in init.parent.glob("*.py")} - {"__init__"}
+        missing = sorted(m for m in modules if not re.search(rf"\b{m}\b", text))
+        if missing:
+            unnamed[init.parent.name] = missing
+    assert list(KG.glob("*/__init__.py")), f"no package under {KG}"
+    assert unnamed == {}

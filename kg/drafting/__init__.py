@@ -16,8 +16,14 @@ does not propose it again). The road an article travels:
   :class:`~kg.drafting.attribution.Attribution`), read in layers by :mod:`kg.drafting.speaker_frames`,
   :mod:`kg.drafting.speaker_phrases` and :mod:`kg.drafting.speaker_names`, with the words of
   :mod:`kg.drafting.speaker_words` and :mod:`kg.drafting.speaker_patterns`;
-- :mod:`kg.drafting.dates`: date expressions, resolved against the publication date or an event's date;
-- the extractors, each ``(Analysis) -> list[DraftFact]``: :mod:`kg.drafting.statements`,
+- :mod:`kg.drafting.dates`: date expressions, resolved against an event's date, and
+  :mod:`kg.drafting.absolute_dates` those that stand alone or count from the publication date;
+- the extractors, each ``(Analysis) -> list[DraftFact]``: :mod:`kg.drafting.statements` (the statement
+  types in :mod:`kg.drafting.statement_kinds` and their cue words in :mod:`kg.drafting.statement_cues`; a
+  clause's :mod:`kg.drafting.statement_candidates`, its quote's bounds in :mod:`kg.drafting.statement_spans`,
+  its fields in :mod:`kg.drafting.statement_fields`, accounts without a cue in
+  :mod:`kg.drafting.statement_accounts`, one body per type in :mod:`kg.drafting.statement_builders`, and the
+  candidates settled in :mod:`kg.drafting.statement_settling`),
   :mod:`kg.drafting.figures` (casualty figures) and :mod:`kg.drafting.events` (the attack's date and
   place, with :mod:`kg.drafting.event_places`; prior incidents, found by :mod:`kg.drafting.incidents`
   and drafted by :mod:`kg.drafting.incident_facts`; responses, by :mod:`kg.drafting.responses`);

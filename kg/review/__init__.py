@@ -8,6 +8,9 @@ words (:mod:`kg.review.words`) with its review state and the curator check's pro
 road a decision travels:
 
 - :mod:`kg.review.api`: the request, checked (:mod:`kg.review.item_form`, :mod:`kg.review.passages`);
+- :mod:`kg.review.session`: what the server knows of the corpus and works out for the page, as JSON
+  (:mod:`kg.review.views`), with the built article (:mod:`kg.review.built_article`) and a query page over
+  the last build (:mod:`kg.review.query_page`);
 - :mod:`kg.review.document` and :mod:`kg.review.meta_record`: the annotation file and metadata record as the
   page sees them (items, quotes and lines) and each decision as a change to the file's text that touches
   only the lines it must, written (:mod:`kg.review.files`) atomically and only when the file is still the

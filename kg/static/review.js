@@ -1,4 +1,4 @@
-/* kerman-kg: the review page of `kg review` (kg/review/page.py, kg/review/server.py).
+/* kerman-kg: the review page of `kg review` (kg/review/page.py, kg/review/api.py).
  *
  * Shows an article with the quote of every drafted and accepted fact highlighted by kind, and beside it the
  * metadata record and the facts, each said in words with its review state and the curator check's problems at
