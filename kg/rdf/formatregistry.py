@@ -25,12 +25,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from kg.rdf.prefixes import UNBOUND
+
 #: what a format can carry: ``dataset`` named graphs (and triples), ``graph`` triples only, ``results``
 #: SELECT and ASK answers, ``page`` a page for people, ``query`` a SPARQL query's text
 Carries = Literal["dataset", "graph", "results", "page", "query"]
 
 #: the namespace of the W3C's unique IRIs for file formats (``formats:Turtle``...)
-W3C_FORMATS_NS = "http://www.w3.org/ns/formats/"
+W3C_FORMATS_NS = UNBOUND["formats"]
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,12 @@ import re
 
 from rdflib import URIRef
 
-BASE = "https://w3id.org/kerman-kg/"
+from kg.rdf.prefixes import BASE, BOUND
+
 ONTOLOGY = URIRef(BASE + "ontology")
-ONTOLOGY_NS = BASE + "ontology#"
-ENTITY_NS = BASE + "id/"
-GRAPH_NS = BASE + "graph/"
+ONTOLOGY_NS = BOUND["kgo"]
+ENTITY_NS = BOUND["kgd"]
+GRAPH_NS = BOUND["kgg"]
 
 #: What a curator's id may look like: lower-case words joined by hyphens.
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")

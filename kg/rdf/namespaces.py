@@ -1,4 +1,4 @@
-"""The project's one prefix map, bound once on every graph it makes.
+"""The project's one prefix map (:mod:`kg.rdf.prefixes`) as rdflib namespaces, bound once on every graph it makes.
 
 Graphs are created with ``bind_namespaces="core"`` (rdf, rdfs, owl, xsd) and
 the prefixes below are bound explicitly, so no ``ns1:``-style prefix ever
@@ -8,56 +8,38 @@ reaches a file a person reads.
 from __future__ import annotations
 
 from rdflib import Dataset, Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.rdf import iris
+from kg.rdf.prefixes import BOUND, UNBOUND
 from kg.rdf.terms import KGO as KGO  # the ontology's terms, generated: a misspelt KGO.term fails where it is named
 
 #: the ontology's namespace, for names read from data (any local name; checked against the ontology elsewhere)
-KGO_NS = Namespace(iris.ONTOLOGY_NS)
-KGD = Namespace(iris.ENTITY_NS)
-KGG = Namespace(iris.GRAPH_NS)
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-SCHEMA = Namespace("https://schema.org/")
-WD = Namespace("http://www.wikidata.org/entity/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-VANN = Namespace("http://purl.org/vocab/vann/")
+KGO_NS = Namespace(BOUND["kgo"])
+KGD = Namespace(BOUND["kgd"])
+KGG = Namespace(BOUND["kgg"])
+NIF = Namespace(BOUND["nif"])
+SCHEMA = Namespace(BOUND["schema"])
+WD = Namespace(BOUND["wd"])
+OA = Namespace(BOUND["oa"])
+ORG = Namespace(BOUND["org"])
+SEM = Namespace(BOUND["sem"])
+VANN = Namespace(BOUND["vann"])
 
 # Vocabularies the project writes or reads in descriptions, shapes and answers, but does not bind on the
 # graphs of the dataset (each file that uses one binds it itself)
-KGS = Namespace(iris.BASE + "shapes#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+KGS = Namespace(UNBOUND["kgs"])
+SH = Namespace(UNBOUND["sh"])
 #: DCAT 3 (rdflib's closed DCAT namespace predates dcat:version)
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+DCAT = Namespace(UNBOUND["dcat"])
+SPDX = Namespace(UNBOUND["spdx"])
+VOID = Namespace(UNBOUND["void"])
+SD = Namespace(UNBOUND["sd"])
 #: the W3C's IRIs of RDF and result formats (``formats:Turtle``)
-W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
-SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
+W3C_FORMATS = Namespace(UNBOUND["formats"])
+SPARQL_RESULTS = Namespace(UNBOUND["rs"])
 
-#: prefix -> namespace, in the order they are bound.
-PREFIXES: dict[str, Namespace] = {
-    "kgo": KGO_NS,
-    "kgd": KGD,
-    "kgg": KGG,
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "owl": Namespace(str(OWL)),
-    "xsd": Namespace(str(XSD)),
-    "skos": Namespace(str(SKOS)),
-    "dcterms": Namespace(str(DCTERMS)),
-    "prov": Namespace(str(PROV)),
-    "schema": SCHEMA,
-    "nif": NIF,
-    "oa": OA,
-    "org": ORG,
-    "sem": SEM,
-    "vann": VANN,
-    "wd": WD,
-}
+#: prefix -> namespace, in the order they are bound (kg.rdf.prefixes.BOUND).
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(namespace) for prefix, namespace in BOUND.items()}
 
 
 #: Display-only abbreviations for tables and pages, longest namespace first: the prefixes above plus

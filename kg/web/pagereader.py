@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from kg.rdf.prefixes import BOUND
 from kg.web.jobs import _TooManyRows
 
 if TYPE_CHECKING:
@@ -24,14 +25,15 @@ if TYPE_CHECKING:
     from kg.web import pages
     from kg.web.jobs import Limits
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-KGO = "https://w3id.org/kerman-kg/ontology#"
-NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-DCTERMS = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# namespaces as plain strings (kg.rdf.prefixes imports no rdflib)
+RDF_TYPE = BOUND["rdf"] + "type"
+RDFS = BOUND["rdfs"]
+SKOS = BOUND["skos"]
+KGO = BOUND["kgo"]
+NIF = BOUND["nif"]
+DCTERMS = BOUND["dcterms"]
+SCHEMA = BOUND["schema"]
+XSD_STRING = BOUND["xsd"] + "string"
 #: the properties that give an IRI's label on pages, best first (an odd rank: not English)
 LABEL_RANKS = {RDFS + "label": 0, SKOS + "prefLabel": 2, DCTERMS + "title": 4}
 #: the IRIs whose labels one request to a remote store reads
