@@ -9,7 +9,7 @@ API call must carry, is handed to the script in a ``<meta>`` element.
 
 from __future__ import annotations
 
-from kg.web.pages import esc
+from kg.web.pages import esc, html_page
 
 #: the keys of the common path, shown in the page's help (review.js binds them)
 KEYS = (
@@ -30,15 +30,7 @@ KEYS = (
 
 
 def _document(title: str, body: str, head: str = "") -> str:
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)} · kg review</title>\n"
-        '<link rel="stylesheet" href="/static/kg.css">\n'
-        '<link rel="stylesheet" href="/static/review.css">\n'
-        f"{head}</head>\n{body}\n</html>\n"
-    )
+    return html_page(title, body, '<link rel="stylesheet" href="/static/review.css">\n' + head, site="kg review")
 
 
 def review_page(stem: str, token: str) -> str:

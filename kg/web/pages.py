@@ -157,18 +157,29 @@ def term_html(term: Term | None) -> str:
     return out
 
 
-def document(title: str, body: str, head: str = "") -> str:
-    """A whole HTML page with the site's header."""
+def html_page(title: str, body: str, head: str = "", site: str = SITE_NAME) -> str:
+    """A whole HTML document of ``kg serve`` or ``kg review``: the title followed by the site's name, the
+    site's stylesheet, what ``head`` adds (scripts and stylesheets are files under /static/, never inline),
+    then the body element as given."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)} · {SITE_NAME}</title>\n"
+        f"<title>{esc(title)} · {site}</title>\n"
         '<link rel="stylesheet" href="/static/kg.css">\n'
-        f"{head}</head>\n<body>\n"
+        f"{head}</head>\n{body}\n</html>\n"
+    )
+
+
+def document(title: str, body: str, head: str = "") -> str:
+    """A whole page of ``kg serve`` with the site's header."""
+    return html_page(
+        title,
+        "<body>\n"
         '<header><nav><a href="/">kerman-kg</a> <a href="/queries">named queries</a> '
         '<a href="/sparql">SPARQL endpoint</a> <a href="/page/ontology">ontology</a></nav></header>\n'
-        f"<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"<main>\n{body}\n</main>\n</body>",
+        head,
     )
 
 
