@@ -1,5 +1,6 @@
 """The package's shape: no import cycle between its modules, every module says what it holds and holds one
-concern (no module over 400 lines), and CONTRIBUTING.md maps every package.
+concern (no module over 400 lines), CONTRIBUTING.md maps every package, and no module
+imports another's private name.
 
 Imports inside functions are left out: they are how a module defers a heavy dependency (a query worker
 imports the engine after its memory cap is set), and they do not make the modules depend on each other
@@ -128,3 +129,16 @@ def test_every_package_names_its_modules() -> None:
             unnamed[init.parent.name] = missing
     assert list(KG.glob("*/__init__.py")), f"no package under {KG}"
     assert unnamed == {}
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    """A name another module imports is part of its module's interface, so it has no leading underscore."""
+    private = [
+        f"{name} imports {node.module}.{alias.name}"
+        for name, path in MODULES.items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kg")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert private == []

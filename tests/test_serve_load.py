@@ -31,7 +31,7 @@ from listeners import Listener
 from test_serve import HEAVY_COUNT, Server, start
 
 from kg.web.jobs import Limits, QueryJob, Reply
-from kg.web.lanequeues import _Lane
+from kg.web.lanequeues import Lane
 from kg.web.lanes import DEMOTION_WINDOW, FAST, HEAVY, ClientSlots, LanePolicy, LaneSettings, client_key, fingerprint
 from kg.web.negotiation import negotiate
 from kg.web.workerprocess import INLINE_BYTES, WorkerSettings, _deliverable
@@ -156,7 +156,7 @@ def test_client_slots_hold_each_clients_heavy_jobs() -> None:
 
 def test_the_fast_lane_keeps_a_worker_from_trials() -> None:
     async def scenario() -> None:
-        lane = _Lane("fast", 3, 0, trial_cap=2)
+        lane = Lane("fast", 3, 0, trial_cap=2)
         workers: list[Any] = [object(), object(), object()]
         for worker in workers:
             lane.put(worker)

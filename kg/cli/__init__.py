@@ -6,6 +6,13 @@ lint``), :mod:`kg.cli.query` (``kg query`` and ``kg queries``), :mod:`kg.cli.doc
 :mod:`kg.cli.publish`, :mod:`kg.cli.serve`, :mod:`kg.cli.export`, :mod:`kg.cli.push` and
 :mod:`kg.cli.review`. The options several commands share are in :mod:`kg.cli.options`, the exit
 statuses in :mod:`kg.cli.status`.
+
+Every command module has the same interface: ``add_parser(commands)`` adds its command to the
+parser's subcommands and ``run(args)`` carries it out, returning the exit status (``kg build``'s
+also takes the parser, for its usage errors). :mod:`kg.cli.validate` and :mod:`kg.cli.query` hold
+two commands each, so they name them: ``add_validate_parser``/``run_validate`` and
+``add_lint_parser``/``run_lint``; ``add_query_parser``/``run_query`` and
+``add_queries_parser``/``run_queries``.
 """
 
 from __future__ import annotations
@@ -16,18 +23,8 @@ import sys
 from collections.abc import Sequence
 
 from kg import __version__
-from kg.cli.build import _add_build, _build
-from kg.cli.check import _add_check, _check
-from kg.cli.docs import _add_docs, _docs
-from kg.cli.draft import _add_draft, _draft
-from kg.cli.export import _add_export, _export
-from kg.cli.publish import _add_publish, _publish
-from kg.cli.push import _add_push, _push
-from kg.cli.query import _add_queries, _add_query, _queries, _query
-from kg.cli.review import _add_review, _review
-from kg.cli.serve import _add_serve, _serve
+from kg.cli import build, check, docs, draft, export, publish, push, query, review, serve, validate
 from kg.cli.status import EXIT_INPUT, EXIT_USAGE
-from kg.cli.validate import _add_lint, _add_validate, _lint, _validate
 
 # Heavy modules (rdflib, pySHACL, owlrl, pyoxigraph) are imported inside the commands that need
 # them, so that a warm 'kg query' starts quickly.
@@ -44,19 +41,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_build(commands)
-    _add_check(commands)
-    _add_draft(commands)
-    _add_validate(commands)
-    _add_lint(commands)
-    _add_query(commands)
-    _add_queries(commands)
-    _add_docs(commands)
-    _add_publish(commands)
-    _add_serve(commands)
-    _add_export(commands)
-    _add_push(commands)
-    _add_review(commands)
+    build.add_parser(commands)
+    check.add_parser(commands)
+    draft.add_parser(commands)
+    validate.add_validate_parser(commands)
+    validate.add_lint_parser(commands)
+    query.add_query_parser(commands)
+    query.add_queries_parser(commands)
+    docs.add_parser(commands)
+    publish.add_parser(commands)
+    serve.add_parser(commands)
+    export.add_parser(commands)
+    push.add_parser(commands)
+    review.add_parser(commands)
     return parser
 
 
@@ -77,31 +74,31 @@ def _dispatch(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return EXIT_USAGE
     if args.command == "build":
-        return _build(args, parser)
+        return build.run(args, parser)
     if args.command == "check":
-        return _check(args)
+        return check.run(args)
     if args.command == "draft":
-        return _draft(args)
+        return draft.run(args)
     if args.command == "validate":
-        return _validate(args)
+        return validate.run_validate(args)
     if args.command == "lint":
-        return _lint(args)
+        return validate.run_lint(args)
     if args.command == "query":
-        return _query(args)
+        return query.run_query(args)
     if args.command == "queries":
-        return _queries()
+        return query.run_queries()
     if args.command == "serve":
-        return _serve(args)
+        return serve.run(args)
     if args.command == "export":
-        return _export(args)
+        return export.run(args)
     if args.command == "push":
-        return _push(args)
+        return push.run(args)
     if args.command == "docs":
-        return _docs(args)
+        return docs.run(args)
     if args.command == "publish":
-        return _publish(args)
+        return publish.run(args)
     if args.command == "review":
-        return _review(args)
+        return review.run(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 

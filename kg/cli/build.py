@@ -14,14 +14,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.cli.options import _add_corpus_option
-from kg.cli.status import EXIT_INPUT, EXIT_OK, _print_problems
+from kg.cli.options import add_corpus_option
+from kg.cli.status import EXIT_INPUT, EXIT_OK, print_problems
 
 if TYPE_CHECKING:
     from kg.pipeline.build import Summary
 
 
-def _add_build(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     build = commands.add_parser(
         "build",
         help="build the dataset from the ontology and the article corpus into the build folder (TriG, N-Quads, "
@@ -49,7 +49,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="folder to write into (default: $KG_BUILD_DIR, else ./build; created if missing); the other "
         "commands read this folder",
     )
-    _add_corpus_option(build)
+    add_corpus_option(build)
     build.add_argument(
         "--build-time",
         default=None,
@@ -70,7 +70,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
 
 
-def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kg.pipeline import buildfolder
 
     out: Path = args.out or buildfolder.default_folder()
@@ -88,7 +88,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     options = buildfolder.Options(reason=not args.no_reason, check=not args.no_check, build_time=build_time)
     outcome = buildfolder.build(out, args.corpus, options, progress=lambda m: print(f"kg build: {m}", file=sys.stderr))
     check = outcome.check
-    _print_problems(check.errors)
+    print_problems(check.errors)
     if check.warnings:
         print(f"kg build: {len(check.warnings)} warning(s); 'kg check' lists them", file=sys.stderr)
     if check.errors or outcome.summary is None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli.options import _add_corpus_option
-from kg.cli.status import EXIT_INPUT, EXIT_OK, _print_problems
+from kg.cli.options import add_corpus_option
+from kg.cli.status import EXIT_INPUT, EXIT_OK, print_problems
 
 
-def _add_check(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     check_cmd = commands.add_parser(
         "check",
         help="the curator's check: run every rule on the corpus and report each problem at its YAML line",
@@ -32,15 +32,15 @@ def _add_check(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "corpus passes (warnings allowed), 1 errors (or warnings, with --strict), 2 usage."
         ),
     )
-    _add_corpus_option(check_cmd)
+    add_corpus_option(check_cmd)
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
 
 
-def _check(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from kg.curation.check import check_corpus
 
     outcome = check_corpus(args.corpus, reason=False)
-    _print_problems(outcome.problems)
+    print_problems(outcome.problems)
     verdict = "passes" if outcome.passes(args.strict) else "does not pass"
     if outcome.passes() and not outcome.passes(args.strict):
         verdict += " (--strict: warnings fail)"

@@ -12,7 +12,7 @@ from pathlib import Path
 from kg.cli.status import EXIT_OK
 
 
-def _add_docs(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     docs_cmd = commands.add_parser(
         "docs",
         help="write the ontology's documentation: an HTML page and a diagram of the core model",
@@ -31,7 +31,7 @@ def _add_docs(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
     )
 
 
-def _docs(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from kg.publishing.ontodoc import write_docs
 
     docs = write_docs(args.out)

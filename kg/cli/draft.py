@@ -11,11 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli.options import _add_corpus_option
+from kg.cli.options import add_corpus_option
 from kg.cli.status import EXIT_OK, EXIT_USAGE, input_failure
 
 
-def _add_draft(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     draft_cmd = commands.add_parser(
         "draft",
         help="propose the annotation of an article, every fact a draft for the curator to review",
@@ -40,7 +40,7 @@ def _add_draft(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="its metadata record: read when it exists (its date_published anchors relative dates), else a draft "
         "record is written there (default: <stem>.meta.yaml beside the article)",
     )
-    _add_corpus_option(draft_cmd)
+    add_corpus_option(draft_cmd)
     draft_cmd.add_argument(
         "--out",
         type=Path,
@@ -51,7 +51,7 @@ def _add_draft(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
 
 
-def _draft(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from kg import resources
     from kg.drafting.draft import draft_article, write
     from kg.errors import InputError

@@ -10,12 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli.options import _add_build_option, _add_data_option, _graph_names
+from kg.cli.options import add_build_option, add_data_option, graph_names
 from kg.cli.status import EXIT_OK, EXIT_USAGE, input_failure
 from kg.rdf import formatregistry
 
 
-def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     export_cmd = commands.add_parser(
         "export",
         help="write the dataset, or some of its graphs, as TriG, N-Quads, JSON-LD, Turtle, N-Triples or RDF/XML",
@@ -62,7 +62,7 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         "accusations and the denials that answer them, denials and casualty figures, each with who gave it, "
         "the quote and the article (implies --format jsonld)",
     )
-    _add_data_option(export_cmd, "export")
+    add_data_option(export_cmd, "export")
     export_cmd.add_argument(
         "--out",
         "-o",
@@ -71,15 +71,15 @@ def _add_export(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         metavar="FILE",
         help="write to FILE (atomically: a complete file or none) instead of standard output",
     )
-    _add_build_option(export_cmd)
+    add_build_option(export_cmd)
 
 
-def _export(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from kg.errors import BuildFailed, InputError
     from kg.publishing import export
 
     fmt = args.format or ("jsonld" if args.frame else "trig")
-    names = _graph_names(args.graph)
+    names = graph_names(args.graph)
     try:
         if args.frame and fmt != "jsonld":
             raise export.ExportError(f"--frame {args.frame} writes JSON-LD: leave out --format or give --format jsonld")

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 
-def _add_store_options(command: argparse.ArgumentParser) -> None:
+def add_store_options(command: argparse.ArgumentParser) -> None:
     """The options of a command that can work on a remote store (``--endpoint``): its dataset and credentials."""
     command.add_argument(
         "--default-graph",
@@ -30,19 +30,19 @@ def _add_store_options(command: argparse.ArgumentParser) -> None:
         help="with --endpoint: a graph the query may read by name (GRAPH), sent as named-graph-uri (repeatable; "
         "default: the store's named graphs, or none when --default-graph names the dataset)",
     )
-    _add_user_option(
+    add_user_option(
         command,
         "with --endpoint: the user to authenticate as (HTTP basic, or digest when the store asks for it), "
         "with the password in $KG_STORE_PASSWORD; without it, $KG_STORE_TOKEN is sent as a bearer token when set",
     )
 
 
-def _add_user_option(command: argparse.ArgumentParser, help_text: str) -> None:
+def add_user_option(command: argparse.ArgumentParser, help_text: str) -> None:
     """``--user NAME``, the user a command authenticates as to a store (the password never on the command line)."""
     command.add_argument("--user", default=None, metavar="NAME", help=help_text)
 
 
-def _add_report_options(command: argparse.ArgumentParser) -> None:
+def add_report_options(command: argparse.ArgumentParser) -> None:
     """--format and --strict of the commands that print a validation report (validate, lint)."""
     command.add_argument(
         "--format",
@@ -53,7 +53,7 @@ def _add_report_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--strict", action="store_true", help="fail on warnings too, not only on violations")
 
 
-def _add_data_option(command: argparse.ArgumentParser, verb: str) -> None:
+def add_data_option(command: argparse.ArgumentParser, verb: str) -> None:
     """``--data FILE``: a built dataset file the command reads instead of the build folder's dataset.
 
     Args:
@@ -69,7 +69,7 @@ def _add_data_option(command: argparse.ArgumentParser, verb: str) -> None:
     )
 
 
-def _add_build_option(command: argparse.ArgumentParser) -> None:
+def add_build_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--build",
         type=Path,
@@ -80,7 +80,7 @@ def _add_build_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_corpus_option(command: argparse.ArgumentParser) -> None:
+def add_corpus_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--corpus",
         type=Path,
@@ -91,12 +91,12 @@ def _add_corpus_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _graph_names(values: list[str]) -> list[str]:
+def graph_names(values: list[str]) -> list[str]:
     """The graph names given to a repeatable ``--graph`` option, each value split at its commas, blanks left out."""
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
-def _port(text: str) -> int:
+def port_number(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
@@ -114,21 +114,21 @@ def _integer(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     value = _integer(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
     return value
 
 
-def _whole_number(text: str) -> int:
+def whole_number(text: str) -> int:
     value = _integer(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
 
 
-def _positive_float(text: str) -> float:
+def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.cli.options import _add_build_option, _add_data_option
+from kg.cli.options import add_build_option, add_data_option
 from kg.cli.status import EXIT_OK, EXIT_USAGE, input_failure
 
 
-def _add_publish(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     publish_cmd = commands.add_parser(
         "publish",
         help="write the whole publication into one folder: every export format, the JSON-LD context, the "
@@ -44,8 +44,8 @@ def _add_publish(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         default=None,
         help=f"the release version to stamp (default: the package's, {__version__}); letters, digits and . + _ -",
     )
-    _add_data_option(publish_cmd, "publish")
-    _add_build_option(publish_cmd)
+    add_data_option(publish_cmd, "publish")
+    add_build_option(publish_cmd)
     publish_cmd.add_argument(
         "--download-base",
         default="",
@@ -55,7 +55,7 @@ def _add_publish(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     )
 
 
-def _publish(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from kg.errors import BuildFailed, InputError
     from kg.publishing.export import ExportError
     from kg.publishing.manifest import PublishError

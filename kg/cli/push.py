@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli.options import _add_build_option, _add_data_option, _add_user_option, _graph_names
+from kg.cli.options import add_build_option, add_data_option, add_user_option, graph_names
 from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE, input_failure
 
 
-def _add_push(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from kg.stores.catalogue import stores_help
 
     push_cmd = commands.add_parser(
@@ -54,7 +54,7 @@ def _add_push(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
         help="the store's SPARQL query endpoint, for the count check (default: derived from --store, as listed "
         "below; for any other URL each graph is read back over the Graph Store Protocol and counted)",
     )
-    _add_user_option(
+    add_user_option(
         push_cmd,
         "the user to authenticate as, with the password in $KG_STORE_PASSWORD (default: none, or the bearer "
         "token in $KG_STORE_TOKEN when set)",
@@ -64,17 +64,17 @@ def _add_push(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
         action="store_true",
         help="push nothing: only compare the store's counts with the build's (exit status 1 when they differ)",
     )
-    _add_data_option(push_cmd, "push")
-    _add_build_option(push_cmd)
+    add_data_option(push_cmd, "push")
+    add_build_option(push_cmd)
 
 
-def _push(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from kg.errors import BuildFailed, InputError
     from kg.stores import push
     from kg.stores.http import StoreError
     from kg.stores.pushgraphs import PushError
 
-    names = _graph_names(args.graph)
+    names = graph_names(args.graph)
     try:
         pushed = push.push(
             args.store,

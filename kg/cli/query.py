@@ -12,12 +12,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.cli.options import _add_build_option, _add_data_option, _add_store_options
+from kg.cli.options import add_build_option, add_data_option, add_store_options
 from kg.cli.status import EXIT_INPUT, EXIT_OK, EXIT_USAGE, input_failure
 from kg.rdf import formatregistry
 
 
-def _add_query(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_query_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     query_cmd = commands.add_parser(
         "query",
         help="run a named query, a .rq file, or SPARQL from standard input",
@@ -49,8 +49,8 @@ def _add_query(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="table (default for SELECT/ASK), csv, tsv, json (SPARQL JSON), xml, markdown; "
         "turtle (default for CONSTRUCT/DESCRIBE), jsonld, nt",
     )
-    _add_data_option(query_cmd, "query")
-    _add_build_option(query_cmd)
+    add_data_option(query_cmd, "query")
+    add_build_option(query_cmd)
     query_cmd.add_argument(
         "--base",
         default=None,
@@ -82,7 +82,7 @@ def _add_query(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "of all graphs: the store's default graph must be that union (oxigraph serve --union-default-graph; "
         "'kg push --help' lists the other stores), or name the graphs with --default-graph",
     )
-    _add_store_options(query_cmd)
+    add_store_options(query_cmd)
     query_cmd.add_argument(
         "--limit",
         type=int,
@@ -101,7 +101,7 @@ def _add_query(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
 
 
-def _add_queries(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_queries_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     commands.add_parser(
         "queries",
         help="list the named queries with their questions and parameters",
@@ -109,7 +109,7 @@ def _add_queries(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     )
 
 
-def _query(args: argparse.Namespace) -> int:
+def run_query(args: argparse.Namespace) -> int:
     from kg.errors import BuildFailed, InputError
     from kg.sparql.engine import QuerySyntaxError
     from kg.sparql.querylib import QueryLibraryError
@@ -194,7 +194,7 @@ def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return engine
 
 
-def _queries() -> int:
+def run_queries() -> int:
     from kg.sparql.querylib import library
 
     queries = library()

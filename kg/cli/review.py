@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.cli.options import _add_corpus_option, _port
+from kg.cli.options import add_corpus_option, port_number
 
 
-def _add_review(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     review_cmd = commands.add_parser(
         "review",
         help="review an article's drafts in the browser: accept, edit or reject each fact, written to its YAML",
@@ -28,11 +28,11 @@ def _add_review(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         ),
     )
     review_cmd.add_argument("stem", metavar="STEM", help="the article: its text is articles/STEM.txt of the corpus")
-    _add_corpus_option(review_cmd)
+    add_corpus_option(review_cmd)
     review_cmd.add_argument(
         "--host", default="127.0.0.1", help="loopback address to listen on: 127.0.0.1 (default), ::1 or localhost"
     )
-    review_cmd.add_argument("--port", type=_port, default=0, help="port to listen on (default: 0, a free one)")
+    review_cmd.add_argument("--port", type=port_number, default=0, help="port to listen on (default: 0, a free one)")
     review_cmd.add_argument(
         "--no-open", action="store_true", help="do not open the page in a browser; print its address"
     )
@@ -45,7 +45,7 @@ def _add_review(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     )
 
 
-def _review(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from kg import resources
     from kg.review.server import ReviewOptions, main
 

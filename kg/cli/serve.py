@@ -10,18 +10,18 @@ import argparse
 import sys
 
 from kg.cli.options import (
-    _add_build_option,
-    _add_data_option,
-    _add_store_options,
-    _port,
-    _positive_float,
-    _positive_int,
-    _whole_number,
+    add_build_option,
+    add_data_option,
+    add_store_options,
+    port_number,
+    positive_float,
+    positive_int,
+    whole_number,
 )
 from kg.cli.status import EXIT_USAGE
 
 
-def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve_cmd = commands.add_parser(
         "serve",
         help="serve a read-only SPARQL endpoint, the named queries and linked-data pages over HTTP",
@@ -39,41 +39,41 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve_cmd.add_argument(
-        "--port", type=_port, default=8000, help="port to listen on (default: 8000; 0 picks a free one)"
+        "--port", type=port_number, default=8000, help="port to listen on (default: 8000; 0 picks a free one)"
     )
-    _add_data_option(serve_cmd, "serve")
-    _add_build_option(serve_cmd)
+    add_data_option(serve_cmd, "serve")
+    add_build_option(serve_cmd)
     serve_cmd.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=positive_float,
         default=10.0,
         metavar="SECONDS",
         help="stop any query that runs longer (answer 503; default: 10)",
     )
     serve_cmd.add_argument(
         "--memory-mb",
-        type=_positive_int,
+        type=positive_int,
         default=1024,
         metavar="MB",
         help="address-space limit of each query worker (answer 503 beyond it; default: 1024)",
     )
     serve_cmd.add_argument(
         "--max-rows",
-        type=_positive_int,
+        type=positive_int,
         default=10000,
         metavar="N",
         help="refuse answers with more rows or triples (answer 413; default: 10000)",
     )
     serve_cmd.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         default=2,
         metavar="N",
         help="query worker processes of the heavy lane, i.e. heavy queries that run at once (default: 2)",
     )
     serve_cmd.add_argument(
         "--fast-workers",
-        type=_whole_number,
+        type=whole_number,
         default=3,
         metavar="N",
         help="query worker processes of the fast lane, which runs every request first, within --fast-budget; "
@@ -82,7 +82,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     serve_cmd.add_argument(
         "--fast-budget",
-        type=_positive_float,
+        type=positive_float,
         default=1.0,
         metavar="SECONDS",
         help="time a request may take in the fast lane before it is stopped and run again in the heavy lane, "
@@ -90,21 +90,21 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     serve_cmd.add_argument(
         "--queue-timeout",
-        type=_positive_float,
+        type=positive_float,
         default=10.0,
         metavar="SECONDS",
         help="the longest a request waits for a worker (answer 503 with Retry-After beyond; default: 10)",
     )
     serve_cmd.add_argument(
         "--client-heavy",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="heavy-lane queries one client (IP address) may run at once (default: half of --workers, at least 1)",
     )
     serve_cmd.add_argument(
         "--client-demotions",
-        type=_positive_int,
+        type=positive_int,
         default=6,
         metavar="N",
         help="a client's requests stopped in the fast lane within a minute, beyond which its requests skip "
@@ -112,14 +112,14 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     serve_cmd.add_argument(
         "--max-bytes",
-        type=_positive_int,
+        type=positive_int,
         default=64 * 1024 * 1024,
         metavar="BYTES",
         help="refuse answers larger than this (answer 413; default: 67108864, i.e. 64 MB)",
     )
     serve_cmd.add_argument(
         "--request-timeout",
-        type=_positive_float,
+        type=positive_float,
         default=10.0,
         metavar="SECONDS",
         help="close a connection that has not sent a whole request head (then body) within this time of "
@@ -127,14 +127,14 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     serve_cmd.add_argument(
         "--write-timeout",
-        type=_positive_float,
+        type=positive_float,
         default=30.0,
         metavar="SECONDS",
         help="disconnect a client that reads nothing of its answer for this long (default: 30)",
     )
     serve_cmd.add_argument(
         "--max-connections",
-        type=_positive_int,
+        type=positive_int,
         default=100,
         metavar="N",
         help="connections served at once (answer 503 beyond; connections beyond twice this are closed at once; "
@@ -169,7 +169,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "'kg push --help' lists the other stores), or name the graphs with --default-graph. Not with --data or "
         "--build",
     )
-    _add_store_options(serve_cmd)
+    add_store_options(serve_cmd)
     serve_cmd.add_argument(
         "--union",
         action=argparse.BooleanOptionalAction,
@@ -179,7 +179,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
 
 
-def _serve(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from kg.web.options import ServeOptions
     from kg.web.serve import main
 

@@ -16,7 +16,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 EXIT_CONFORMS, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def _print_problems(problems: Sequence[object]) -> None:
+def print_problems(problems: Sequence[object]) -> None:
     """Print each problem of the curator check (errors, then warnings) on standard error."""
     for problem in problems:
         print(f"{getattr(problem, 'severity', 'error')}: {problem}", file=sys.stderr)

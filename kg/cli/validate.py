@@ -15,14 +15,14 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.cli.options import _add_build_option, _add_report_options
+from kg.cli.options import add_build_option, add_report_options
 from kg.cli.status import EXIT_BAD_INPUT, EXIT_CONFORMS, EXIT_VIOLATIONS, input_failure
 
 if TYPE_CHECKING:
     from kg.pipeline.validation import Report
 
 
-def _add_validate(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_validate_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     validate_cmd = commands.add_parser(
         "validate",
         help="validate the built dataset, or RDF files or folders, against the shapes and the quality checks",
@@ -46,8 +46,8 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:  # type: ignore
         help="RDF files or folders: TriG, N-Quads, Turtle, N-Triples, JSON-LD or RDF/XML, told apart by suffix "
         "(default: the N-Quads of the build folder, see --build)",
     )
-    _add_build_option(validate_cmd)
-    _add_report_options(validate_cmd)
+    add_build_option(validate_cmd)
+    add_report_options(validate_cmd)
     validate_cmd.add_argument(
         "--shapes",
         type=Path,
@@ -57,7 +57,7 @@ def _add_validate(commands: argparse._SubParsersAction) -> None:  # type: ignore
     )
 
 
-def _add_lint(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_lint_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     lint_cmd = commands.add_parser(
         "lint",
         help="lint the ontology itself: every term labelled, defined and tied to its module; complete headers",
@@ -78,10 +78,10 @@ def _add_lint(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
         metavar="DIR",
         help="a folder of ontology files (*.ttl) to lint instead of the project's ontology/",
     )
-    _add_report_options(lint_cmd)
+    add_report_options(lint_cmd)
 
 
-def _validate(args: argparse.Namespace) -> int:
+def run_validate(args: argparse.Namespace) -> int:
     from rdflib import Dataset
 
     from kg.errors import BuildFailed, InputError
@@ -118,7 +118,7 @@ def _print_report(report: Report, args: argparse.Namespace) -> int:
     return EXIT_CONFORMS if report.passes(args.strict) else EXIT_VIOLATIONS
 
 
-def _lint(args: argparse.Namespace) -> int:
+def run_lint(args: argparse.Namespace) -> int:
     from kg.errors import InputError
     from kg.pipeline.lint import lint_ontology
     from kg.rdf.ontology import load_ontology

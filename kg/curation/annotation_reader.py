@@ -216,7 +216,7 @@ class AnnotationReader:
             known = list(self.local) + list(self.registry) + [PUBLISHER]
             raise node.error(
                 f"unknown entity '{name}': not in corpus/entities.yaml nor among this file's entities"
-                + (self._not_built(name) or _suggest(name, known))
+                + (self._not_built(name) or suggest(name, known))
             )
         if expected is not None:
             problem = self.vocabulary.conflict(types, expected)
@@ -235,7 +235,7 @@ class AnnotationReader:
         if kind != "statement":
             statements = [f for f, (k, _) in self.facts.items() if k == "statement"]
             raise node.error(
-                f"'{name}' is not a statement fact of this file" + (self._not_built(name) or _suggest(name, statements))
+                f"'{name}' is not a statement fact of this file" + (self._not_built(name) or suggest(name, statements))
             )
         return iris.in_article(self.article.id, name)
 
@@ -250,7 +250,7 @@ class AnnotationReader:
         cls = KGO_NS[name]
         if cls not in self.vocabulary.classes or not any(self.vocabulary.is_subclass(cls, r) for r in roots):
             allowed = [c for r in roots for c in self.vocabulary.subclasses_of(r)]
-            raise node.error(f"'{name}' is not one of the allowed classes here" + _suggest(name, allowed))
+            raise node.error(f"'{name}' is not one of the allowed classes here" + suggest(name, allowed))
         return cls
 
     def _local_names(self, terms: Iterable[URIRef]) -> list[str]:
@@ -262,7 +262,7 @@ def _a(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
-def _suggest(name: str, candidates: Iterable[str]) -> str:
+def suggest(name: str, candidates: Iterable[str]) -> str:
     """'; did you mean ...?' with the candidates close to name, or '' when none is."""
     close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -44,7 +44,7 @@ from kg.curation.annotation_reader import (
     STATEMENT_AGENT_KEYS,
     STATEMENT_KEYS,
     STATEMENT_TEXT_KEYS,
-    _suggest,
+    suggest,
 )
 from kg.curation.article_triples import ArticleTriples, Origins, TripleSink
 from kg.curation.figures import QUALIFIERS, parse_figure
@@ -191,7 +191,7 @@ class ArticleMapper(ArticleTriples):
                 if prop not in self.vocabulary.object_properties | self.vocabulary.datatype_properties:
                     raise p_node.error(
                         f"unknown property '{prop_name}'"
-                        + _suggest(
+                        + suggest(
                             prop_name,
                             self._local_names(self.vocabulary.object_properties | self.vocabulary.datatype_properties),
                         )

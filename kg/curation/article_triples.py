@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from kg.curation import dates, quotes
-from kg.curation.annotation_reader import PUBLISHER, RECORD, AnnotationReader, _suggest
+from kg.curation.annotation_reader import PUBLISHER, RECORD, AnnotationReader, suggest
 from kg.curation.corpus import Article, MetaValue
 from kg.curation.registry import Entity
 from kg.curation.yamlsrc import Node
@@ -91,7 +91,7 @@ class ArticleTriples(AnnotationReader):
                         a.meta_path,
                         a.publisher.line,
                         f"publisher names unknown entity '{a.publisher.value}': add the outlet to entities.yaml "
-                        "(type MediaOutlet)" + _suggest(a.publisher.value, list(self.registry)),
+                        "(type MediaOutlet)" + suggest(a.publisher.value, list(self.registry)),
                     )
                 )
             else:

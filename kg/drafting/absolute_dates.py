@@ -132,7 +132,7 @@ class FoundDate:
         return body
 
 
-def _longest(found: list[FoundDate]) -> list[FoundDate]:
+def longest(found: list[FoundDate]) -> list[FoundDate]:
     kept: list[FoundDate] = []
     for item in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
         if any(item.start < k.end and k.start < item.end for k in kept):
@@ -144,7 +144,7 @@ def _longest(found: list[FoundDate]) -> list[FoundDate]:
 # ------------------------------------------------------------- absolute dates
 
 
-def _absolute(analysis: Analysis, sentence: Sentence) -> list[FoundDate]:
+def absolute(analysis: Analysis, sentence: Sentence) -> list[FoundDate]:
     found = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(sentence.text):

@@ -30,7 +30,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from kg.curation import quotes
 from kg.drafting.analysis import Mention, slug
 from kg.drafting.model import DraftFact
-from kg.drafting.writer import RESERVED, _tree, _yaml
+from kg.drafting.writer import RESERVED, base_yaml, tree
 from kg.errors import InputError
 
 #: body keys whose values may name other drafted facts
@@ -73,10 +73,10 @@ def fact_node(fact: DraftFact, fact_id: str, text: str) -> CommentedMap:
     if fact.kind == "relations":
         relations = CommentedSeq()
         for triple in fact.body:
-            relations.append(_tree("relation", list(triple), flow=True))
+            relations.append(tree("relation", list(triple), flow=True))
         node["relations"] = relations
     else:
-        node[fact.kind] = _tree(fact.kind, fact.body)
+        node[fact.kind] = tree(fact.kind, fact.body)
     return node
 
 
@@ -156,7 +156,7 @@ def merge(path: Path | None, text: str, article_file: str, facts: list[DraftFact
     Raises:
         InputError: the existing file is not YAML, or not an annotation file.
     """
-    yaml = _yaml()
+    yaml = base_yaml()
     if path is not None and path.exists():
         try:
             doc = yaml.load(path.read_text(encoding="utf-8"))
@@ -204,7 +204,7 @@ def merge(path: Path | None, text: str, article_file: str, facts: list[DraftFact
                 if isinstance(body.get(key), str) and body[key] in ids:
                     body[key] = ids[body[key]]
                 elif isinstance(body.get(key), list):
-                    body[key] = _tree(key, [ids.get(v, v) if isinstance(v, str) else v for v in body[key]])
+                    body[key] = tree(key, [ids.get(v, v) if isinstance(v, str) else v for v in body[key]])
     added_entities = 0
     missing = [m for e, m in new_entities.items() if e not in {str(n.get("id")) for n in entities or []}]
     if missing:

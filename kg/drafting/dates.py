@@ -41,7 +41,7 @@ from dataclasses import replace
 
 from kg.curation import dates as kgdates
 from kg.drafting import context
-from kg.drafting.absolute_dates import FoundDate, _absolute, _longest
+from kg.drafting.absolute_dates import FoundDate, absolute, longest
 from kg.drafting.analysis import Analysis, Mention, Sentence
 
 ORDINALS = {
@@ -93,9 +93,9 @@ def dates_in(analysis: Analysis, sentence: Sentence, anchors: Mapping[str, Found
         from kg.drafting import events  # events uses this module: imported here, when first needed
 
         anchors = events.event_dates(analysis)
-    found = _absolute(analysis, sentence)
+    found = absolute(analysis, sentence)
     found.extend(_relative(analysis, sentence, anchors))
-    found = _longest(found)
+    found = longest(found)
     return [_checked(f) for f in found]
 
 
@@ -263,8 +263,8 @@ def _last_date_before(analysis: Analysis, sentence: Sentence, offset: int) -> Fo
     """The last absolute date given before an offset, in its sentence or the one before."""
     index = analysis.sentences.index(sentence) if sentence in analysis.sentences else -1
     scope = [sentence] if index <= 0 else [analysis.sentences[index - 1], sentence]
-    earlier = [f for s in scope for f in _absolute(analysis, s) if f.end <= offset]
-    earlier = _longest(earlier)
+    earlier = [f for s in scope for f in absolute(analysis, s) if f.end <= offset]
+    earlier = longest(earlier)
     return earlier[-1] if earlier else None
 
 

@@ -13,7 +13,7 @@ import re
 
 from kg.drafting import context
 from kg.drafting.analysis import Analysis, Mention, Sentence
-from kg.drafting.incidents import _INCIDENT
+from kg.drafting.incidents import INCIDENT
 
 _PLACE_GAP = re.compile(
     r"(?:\s+(?!(?:said|says|claimed|stated|who|whose|and|but|while|after|before|since|against|during|for|"
@@ -23,7 +23,7 @@ _PLACE_GAP = re.compile(
 )
 
 
-def _place_after(
+def place_after(
     analysis: Analysis, sentence: Sentence, offset: int, refs: list[context.Reference]
 ) -> list[Mention] | None:
     """The registry place an event's words are placed at ("the explosions in Iran"), and the one that holds it."""
@@ -35,7 +35,7 @@ def _place_after(
         gap = analysis.text[offset : place.start]
         if re.search(r"[,;:—()“”\"]", gap) or not _PLACE_GAP.fullmatch(gap):
             continue
-        if any(r.start >= offset and r.end <= place.start for r in refs) or _INCIDENT.search(gap):
+        if any(r.start >= offset and r.end <= place.start for r in refs) or INCIDENT.search(gap):
             return None  # the place belongs to a nearer event
         outer = _containing(analysis, place, places)
         return [place] if outer is None else [place, outer]

@@ -37,12 +37,12 @@ from kg.drafting import context
 from kg.drafting.absolute_dates import FoundDate
 from kg.drafting.analysis import Analysis, Mention, Sentence
 from kg.drafting.dates import dates_in
-from kg.drafting.event_places import _place_after
-from kg.drafting.incident_facts import _incidents
-from kg.drafting.incidents import _INCIDENT, incidents_in
+from kg.drafting.event_places import place_after
+from kg.drafting.incident_facts import draft_incidents
+from kg.drafting.incidents import INCIDENT, incidents_in
 from kg.drafting.model import DraftFact
 from kg.drafting.quotations import quotations
-from kg.drafting.responses import _responses
+from kg.drafting.responses import draft_responses
 from kg.drafting.voice import REPORTING, voice_of
 
 _DATE_BLOCK = re.compile(
@@ -53,7 +53,7 @@ _DATE_BLOCK = re.compile(
     re.IGNORECASE,
 )
 #: words between an attack reference and a date that make the date another event's (or a speaker's)
-_NOT_THE_ATTACK = (_DATE_BLOCK, _INCIDENT, REPORTING)
+_NOT_THE_ATTACK = (_DATE_BLOCK, INCIDENT, REPORTING)
 
 
 def extract(analysis: Analysis) -> list[DraftFact]:
@@ -61,8 +61,8 @@ def extract(analysis: Analysis) -> list[DraftFact]:
     facts: list[DraftFact] = []
     facts.extend(_attack_places(analysis))
     facts.extend(_attack_dates(analysis))
-    facts.extend(_incidents(analysis))
-    facts.extend(_responses(analysis))
+    facts.extend(draft_incidents(analysis))
+    facts.extend(draft_responses(analysis))
     return _grouped(facts)
 
 
@@ -197,7 +197,7 @@ def _attack_places(analysis: Analysis) -> list[DraftFact]:
             continue
         refs = context.attack_refs(analysis, sentence)
         for ref in refs:
-            places = _place_after(analysis, sentence, ref.end, refs)
+            places = place_after(analysis, sentence, ref.end, refs)
             if places is None or voice_of(analysis, sentence, ref.start, places[-1].end).attributed:
                 continue
             found.append((_strength(analysis, ref), ref.start, sentence, ref, places))

@@ -19,7 +19,7 @@ import re
 
 from kg.drafting import context
 from kg.drafting.analysis import Analysis, Sentence
-from kg.drafting.event_places import _place_after
+from kg.drafting.event_places import place_after
 from kg.drafting.incidents import Incident, incidents_in
 from kg.drafting.model import DraftFact, new_entities
 from kg.drafting.quotations import paragraph
@@ -36,7 +36,7 @@ _COMPARE = re.compile(
 )
 
 
-def _incidents(analysis: Analysis) -> list[DraftFact]:
+def draft_incidents(analysis: Analysis) -> list[DraftFact]:
     attack = context.main_attack(analysis)
     facts: list[DraftFact] = []
     dated: set[tuple[str, str, str]] = set()
@@ -64,7 +64,7 @@ def _incidents(analysis: Analysis) -> list[DraftFact]:
                         new_entities=new_entities(incident.new),
                     )
                 )
-            place = _place_after(analysis, sentence, incident.noun_end, [])
+            place = place_after(analysis, sentence, incident.noun_end, [])
             if place is not None:
                 for entity in incident.ids:
                     triples = [[entity, "occurredAt", p.entity] for p in place]

@@ -35,7 +35,7 @@ _NOT_MODIFIERS = frozenset(
     """in on at of by for to with from into and or but was were is are be been has have had that which who
     there it they he she we as after before since than""".split()
 )
-_INCIDENT = re.compile(
+INCIDENT = re.compile(
     r"\b(?P<noun>attacks?|bombings?|blasts?|explosions?|assaults?|strikes?|airstrikes?|air\s+strikes?|shootings?|"
     r"massacres?|assassinations?|drones?)\b"
 )
@@ -97,7 +97,7 @@ def _incidents_in(analysis: Analysis, sentence: Sentence) -> list[Incident]:
     dates = [d for d in dates_in(analysis, sentence, {}) if d.value is not None and d.kind != "publication"]
     text = sentence.text
     found: list[Incident] = []
-    nouns = list(_INCIDENT.finditer(text))
+    nouns = list(INCIDENT.finditer(text))
     for index, match in enumerate(nouns):
         np_start = _np_start(text, match.start())
         left = text[:np_start]

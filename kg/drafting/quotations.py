@@ -59,7 +59,7 @@ def paragraph(analysis: Analysis, offset: int) -> tuple[int, int]:
     return lo, len(analysis.text) if hi < 0 else hi
 
 
-def _outside_quotations(analysis: Analysis, start: int, end: int) -> str:
+def outside_quotations(analysis: Analysis, start: int, end: int) -> str:
     """The text of [start, end) with quotations blanked out (offsets kept)."""
     chars = list(analysis.text[start:end])
     for lo, hi in quotations(analysis):

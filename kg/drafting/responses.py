@@ -58,7 +58,7 @@ _RESPONSE_TIE = re.compile(
 _VICTIMS = re.compile(r"\b(?:of|for|to)\s+(?:the\s+)?(?:victims|those\s+killed|the\s+dead|martyrs)\b", re.IGNORECASE)
 
 
-def _responses(analysis: Analysis) -> list[DraftFact]:
+def draft_responses(analysis: Analysis) -> list[DraftFact]:
     facts: list[DraftFact] = []
     for sentence in analysis.sentences:
         for kind, pattern in (

@@ -29,24 +29,24 @@ from kg.drafting.analysis import Analysis, Mention, Sentence
 from kg.drafting.attribution import UNRESOLVED, Attribution
 from kg.drafting.context import memo
 from kg.drafting.speaker_patterns import (
-    _ADJECTIVAL,
-    _BY_AGENT,
-    _CLAUSE_START,
-    _HEDGE_PASSIVE,
-    _PARTICIPLE,
-    _POSSESSIVE,
-    _SPEECH_WORDS,
-    _WORD,
     ACCORDING,
+    ADJECTIVAL,
     AGENTLESS,
+    BY_AGENT,
+    CLAUSE_START,
+    HEDGE_PASSIVE,
+    PARTICIPLE,
+    POSSESSIVE,
     REPORTING,
+    SPEECH_WORDS,
     VERBS,
-    _last,
-    _phrase_end,
-    _skip_back,
+    WORD,
+    last,
+    phrase_end,
+    skip_back,
 )
 from kg.drafting.speaker_phrases import PhraseReader
-from kg.drafting.speaker_words import _TITLE_WORDS, WING_NOUNS, _is_agent, source_kind
+from kg.drafting.speaker_words import TITLE_WORDS, WING_NOUNS, is_agent, source_kind
 
 
 class Reader(PhraseReader):
@@ -65,17 +65,17 @@ class Reader(PhraseReader):
         plain = self.plain[s0 : sentence.end]
         c = cue_start - s0
         for match in ACCORDING.finditer(plain):
-            end = _phrase_end(plain, match.end())
+            end = phrase_end(plain, match.end())
             found = self.phrase(sentence, s0 + match.end(), s0 + end)
             return self._framed(found, s0 + match.start(), s0 + end, "according-to")
         for match in reversed(list(REPORTING.finditer(plain, 0, max(c, 0)))):
             if match.end() > c:
                 continue
             before = plain[: match.start()]
-            if _ADJECTIVAL.search(before):
+            if ADJECTIVAL.search(before):
                 continue
             after = plain[match.end() :]
-            if _HEDGE_PASSIVE.search(before):
+            if HEDGE_PASSIVE.search(before):
                 if re.match(r"\s+to\b", after):
                     continue  # "are said to have": a hedge
                 by = re.match(r"\s+by\s+", after)
@@ -85,7 +85,7 @@ class Reader(PhraseReader):
             by = re.match(r"\s+by\s+", after)
             if by:
                 return self._by(sentence, match.start(), match.end() + by.end())
-            if _PARTICIPLE.fullmatch(match.group()):
+            if PARTICIPLE.fullmatch(match.group()):
                 found = self._participle(sentence, s0 + match.start())
             else:
                 found = self.subject(sentence, s0 + match.start())
@@ -93,7 +93,7 @@ class Reader(PhraseReader):
         closing = self._closing(sentence, cue_end)
         if closing is not None:
             return closing
-        for match in _BY_AGENT.finditer(plain):
+        for match in BY_AGENT.finditer(plain):
             return self._by(sentence, match.start(), match.end())
         return None
 
@@ -110,9 +110,9 @@ class Reader(PhraseReader):
         or of its description ("by a spokesman for the Foreign Ministry")."""
         s0 = sentence.start
         plain = self.plain[s0 : sentence.end]
-        end = _phrase_end(plain, agent, stop_that=True)
+        end = phrase_end(plain, agent, stop_that=True)
         names = self.mentions_in(s0 + agent, s0 + end)
-        if names and not _POSSESSIVE.match(self.text[names[0].end : s0 + end]):
+        if names and not POSSESSIVE.match(self.text[names[0].end : s0 + end]):
             end = names[0].end - s0
         found = self.phrase(sentence, s0 + agent, s0 + end)
         return self._framed(found, s0 + verb, s0 + end, "passive-agent")
@@ -122,7 +122,7 @@ class Reader(PhraseReader):
         s0 = sentence.start
         before = self.plain[s0:verb_at].rstrip()
         if before.endswith(",") or before.endswith("\x01") or not before:
-            previous = _last(VERBS, self.plain[s0 : s0 + len(before)], exclude_participles=True)
+            previous = last(VERBS, self.plain[s0 : s0 + len(before)], exclude_participles=True)
             if previous is None:
                 return UNRESOLVED
             return self.subject(sentence, s0 + previous)
@@ -155,17 +155,17 @@ class Reader(PhraseReader):
         if cue_start >= 0:
             a, b = cue_start - sentence.start, cue_end - sentence.start
             plain = plain[:a] + " " * (b - a) + plain[b:]
-        if ACCORDING.search(plain) or _BY_AGENT.search(plain) or AGENTLESS.search(plain):
+        if ACCORDING.search(plain) or BY_AGENT.search(plain) or AGENTLESS.search(plain):
             return True
         for match in REPORTING.finditer(plain):
             after = plain[match.end() :]
-            if _ADJECTIVAL.search(plain[: match.start()]):
+            if ADJECTIVAL.search(plain[: match.start()]):
                 continue
-            if _HEDGE_PASSIVE.search(plain[: match.start()]) and re.match(r"\s+to\b", after):
+            if HEDGE_PASSIVE.search(plain[: match.start()]) and re.match(r"\s+to\b", after):
                 continue  # "are said to have" is a hedge
             return True
         for lo, hi in self.quotes:
-            if sentence.start <= lo < sentence.end and len(_WORD.findall(self.text[lo:hi])) >= _SPEECH_WORDS:
+            if sentence.start <= lo < sentence.end and len(WORD.findall(self.text[lo:hi])) >= SPEECH_WORDS:
                 return True
         return False
 
@@ -187,12 +187,12 @@ class Reader(PhraseReader):
             if by is None or re.search(r"[;\x01]", plain[i : i + by.start()]):
                 return UNRESOLVED  # a passive without its agent
             return self._by(sentence, i, i + by.end())
-        i = _skip_back(plain, i)
+        i = skip_back(plain, i)
         before = plain[:i]
         if re.search(r"(?:,\s*)?\b(?:and|but|or)\s*$", before, re.IGNORECASE):
             start = re.search(r"(?:,\s*)?\b(?:and|but|or)\s*$", before, re.IGNORECASE)
             assert start is not None
-            previous = _last(VERBS, plain[: start.start()])
+            previous = last(VERBS, plain[: start.start()])
             if previous is None or depth > 2:
                 return UNRESOLVED
             found = self.subject(sentence, s0 + previous, depth + 1)
@@ -247,7 +247,7 @@ class Reader(PhraseReader):
     @staticmethod
     def _clause_tail(plain: str, a: int, b: int) -> tuple[int, int]:
         """The part of [a, b) after the last clause opener in it ("that", "while", "as", ", and"...)."""
-        starts = [m.end() for m in _CLAUSE_START.finditer(plain, a, b)]
+        starts = [m.end() for m in CLAUSE_START.finditer(plain, a, b)]
         return (starts[-1] if starts else a), b
 
     def _description(self, sentence: Sentence, a: int, b: int) -> bool:
@@ -259,17 +259,17 @@ class Reader(PhraseReader):
         first = seg.split()[0]
         if first[0].islower():
             return not first.lower().startswith("such")
-        words = [w.lower() for w in _WORD.findall(seg)]
+        words = [w.lower() for w in WORD.findall(seg)]
         names = [m for m in self.mentions_in(s0 + a, s0 + b) if "Person" in m.types]
         if names:
             return False
-        return bool(words) and (bool(source_kind(words[-1])) or words[-1] in _TITLE_WORDS)
+        return bool(words) and (bool(source_kind(words[-1])) or words[-1] in TITLE_WORDS)
 
     def _wing_owner(self, sentence: Sentence, a: int, b: int) -> Mention | None:
         """The X of "the X media wing" / "X's media arm" in [a, b)."""
         seg = self.plain[a:b]
-        low = " ".join(w.lower() for w in _WORD.findall(seg))
+        low = " ".join(w.lower() for w in WORD.findall(seg))
         if not any(low.endswith(w) for w in WING_NOUNS):
             return None
-        agents = [m for m in self.mentions_in(a, b) if _is_agent(m) and "MediaOutlet" not in m.types]
+        agents = [m for m in self.mentions_in(a, b) if is_agent(m) and "MediaOutlet" not in m.types]
         return agents[-1] if agents else None

@@ -15,16 +15,16 @@ from dataclasses import replace
 from kg.drafting.analysis import LINK_CONFIDENCE, PERSON_TITLES, Analysis, Mention, Sentence, guess_type, slug
 from kg.drafting.attribution import UNRESOLVED, Attribution
 from kg.drafting.quotations import quotations
-from kg.drafting.speaker_patterns import _ALSO_KNOWN, _HYPHENATED, _NAME_TOKEN, _POSSESSIVE_END
+from kg.drafting.speaker_patterns import ALSO_KNOWN, HYPHENATED, NAME_TOKEN, POSSESSIVE_END
 from kg.drafting.speaker_words import (
-    _CALENDAR,
-    _DEFINITE,
-    _TITLE_WORDS,
     AGENT_TYPES,
     ANAPHORS,
+    CALENDAR,
     CHANNEL_TYPES,
+    DEFINITE,
     HONORIFICS,
-    _is_agent,
+    TITLE_WORDS,
+    is_agent,
     source_kind,
 )
 
@@ -50,9 +50,9 @@ class NameReader:
         """Names the text declares for a named agent ("ISIS, also known as Daesh, ..."), found where they recur."""
         found: list[Mention] = []
         for mention in mentions:
-            if not (mention.known and _is_agent(mention)):
+            if not (mention.known and is_agent(mention)):
                 continue
-            declared = _ALSO_KNOWN.match(self.text, mention.end)
+            declared = ALSO_KNOWN.match(self.text, mention.end)
             if declared is None:
                 continue
             alias = declared.group("alias")
@@ -91,7 +91,7 @@ class NameReader:
 
     def hyphenated(self, mention: Mention) -> Mention:
         """A mention that ends inside a hyphenated name ("ISIS" of "ISIS-Khorasan"), completed to that name."""
-        rest = _HYPHENATED.match(self.text, mention.end)
+        rest = HYPHENATED.match(self.text, mention.end)
         return self.complete(mention, mention.start, rest.end()) if rest else mention
 
     def complete(self, mention: Mention, start: int, end: int) -> Mention:
@@ -102,17 +102,17 @@ class NameReader:
         variants), otherwise a new name.
         """
         lo, hi = mention.start, mention.end
-        joined = _HYPHENATED.match(self.text, hi, end)
+        joined = HYPHENATED.match(self.text, hi, end)
         if joined:
             hi = joined.end()  # "ISIS-Khorasan" for a link to "ISIS": a longer name, not the shorter one
         base = hi
         for word in re.finditer(r"\S+", self.text[base:end]):
             token = word.group().rstrip(",.;:")
-            if not _NAME_TOKEN.match(token) or token.lower() in _TITLE_WORDS or token.lower() in PERSON_TITLES:
+            if not NAME_TOKEN.match(token) or token.lower() in TITLE_WORDS or token.lower() in PERSON_TITLES:
                 break
-            if token.lower() in _CALENDAR:
+            if token.lower() in CALENDAR:
                 break
-            if _POSSESSIVE_END.search(token):
+            if POSSESSIVE_END.search(token):
                 break  # "Group’s": the name of another agent, which owns this one
             if not self.text[hi : base + word.start()].isspace():
                 break  # only a space may join the words of a name
@@ -122,9 +122,9 @@ class NameReader:
         if not mention.known:
             for word in reversed(list(re.finditer(r"\S+", self.text[start:lo]))):
                 token = word.group()
-                if not _NAME_TOKEN.match(token) or token.lower() in PERSON_TITLES or token.lower() in _DEFINITE:
+                if not NAME_TOKEN.match(token) or token.lower() in PERSON_TITLES or token.lower() in DEFINITE:
                     break
-                if _POSSESSIVE_END.search(token):
+                if POSSESSIVE_END.search(token):
                     break  # "The International Crisis Group’s Ali Vaez": the owner is not part of the name
                 if not self.text[start + word.end() : lo].isspace():
                     break
@@ -156,7 +156,7 @@ class NameReader:
                 first = word  # "Ayatollah Khamenei": the honorific is part of the name as written
             elif token.lower().strip(".") in PERSON_TITLES:
                 titled, first = True, None
-            elif titled and _NAME_TOKEN.match(token) and token[0].isupper():
+            elif titled and NAME_TOKEN.match(token) and token[0].isupper():
                 first = word if first is None else first
             else:
                 titled, first = False, None
@@ -242,7 +242,7 @@ class NameReader:
         if words:
             start += words.end()
         text = self.text[start:end]
-        kind = source_kind(noun) or ("Person" if noun in _TITLE_WORDS else "Agent")
+        kind = source_kind(noun) or ("Person" if noun in TITLE_WORDS else "Agent")
         mention = Mention(start, end, text, slug(text), False, "new", (kind,), LINK_CONFIDENCE["new"])
         channel = None
         for inner in self.mentions_in(start, end):
@@ -256,7 +256,7 @@ class NameReader:
         """A name as speaker: an agent; a city for the state it lies in; nothing else speaks."""
         words = self.text[start:end]
         factor = 1.0 if mention.known else 0.8
-        if _is_agent(mention):
+        if is_agent(mention):
             return Attribution((mention,), words, start, rule, factor)
         if "City" in mention.types and mention.known:
             state = self._state_of(mention.entity)
@@ -295,7 +295,7 @@ class NameReader:
 
     def _former_latter(self, sentence: Sentence, start: int, end: int, former: bool) -> Attribution:
         """ "the former"/"the latter": the first/second of the last pair "X and Y" before them in the sentence."""
-        agents = [m for m in self.mentions_in(sentence.start, start) if _is_agent(m)]
+        agents = [m for m in self.mentions_in(sentence.start, start) if is_agent(m)]
         for second in reversed(agents):
             firsts = [m for m in agents if m.end <= second.start]
             if not firsts:

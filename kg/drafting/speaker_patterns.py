@@ -29,11 +29,11 @@ REPORTING: Final = re.compile(
     re.IGNORECASE,
 )
 #: a reporting word used as an adjective ("the reported death toll", "an alleged plot") frames nothing
-_ADJECTIVAL: Final = re.compile(r"\b(?:the|a|an|its|their|his|her|this|these|those)\s+$", re.IGNORECASE)
-_PARTICIPLE: Final = re.compile(rf"(?:{_PARTICIPLE_WORDS})", re.IGNORECASE)
+ADJECTIVAL: Final = re.compile(r"\b(?:the|a|an|its|their|his|her|this|these|those)\s+$", re.IGNORECASE)
+PARTICIPLE: Final = re.compile(rf"(?:{_PARTICIPLE_WORDS})", re.IGNORECASE)
 ACCORDING: Final = re.compile(r"\b(?:according\s+to|as\s+per|citing)\s+", re.IGNORECASE)
 #: "put forward by X": a participle of speech with its agent
-_BY_AGENT: Final = re.compile(
+BY_AGENT: Final = re.compile(
     r"\b(?:put\s+forward|suggested|proposed|advanced|voiced|raised|floated|reported|claimed|stated|made|"
     r"cited|quoted|given|expressed|issued|released|published|posted|aired|broadcast|shown)\s+by\s+",
     re.IGNORECASE,
@@ -45,7 +45,7 @@ AGENTLESS: Final = re.compile(
     r"said|considered|expected|feared)\b(?!\s+(?:to\b|by\b))",
     re.IGNORECASE,
 )
-_HEDGE_PASSIVE: Final = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+HEDGE_PASSIVE: Final = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 #: words the subject search skips between a subject and its verb
 _SKIP: Final = re.compile(
     r"(?:\b(?:has|have|had|was|were|is|are|been|being|be|will|would|shall|should|can|could|may|might|must|did|"
@@ -73,7 +73,7 @@ VERBS: Final = re.compile(
     re.IGNORECASE,
 )
 #: where a subject's clause starts (quotations are blanked to \x01 before this is applied)
-_CLAUSE_START: Final = re.compile(
+CLAUSE_START: Final = re.compile(
     r"[;:()\x01—–]|,\s+and\b|,\s+but\b"
     r"|\b(?:that|which|who|whom|whose|while|whereas|because|although|though|if|when|where|what|whether|"
     r"so|once|unless|until)\b"
@@ -81,35 +81,35 @@ _CLAUSE_START: Final = re.compile(
     re.IGNORECASE,
 )
 #: words that end a noun phrase's head and start what follows it ("commander | in Kerman")
-_POSTMOD: Final = re.compile(
+POSTMOD: Final = re.compile(
     r"\s(?:in|at|of|for|from|on|with|within|inside|near|cited|quoted|based|close|familiar|who|which|that|"
     r"released|published|issued|posted|carried|aired|broadcast|seen|obtained)\b",
     re.IGNORECASE,
 )
-_LEADING: Final = re.compile(
+LEADING: Final = re.compile(
     r"^(?:(?:and|but|or|with|by|as|so|then|also|yet|however|meanwhile|moreover|furthermore|additionally|"
     r"initially|later|earlier|now|instead|still|thus)\b[\s,]*)+",
     re.IGNORECASE,
 )
-_WORD: Final = re.compile(r"[\w’'.\-]+")
+WORD: Final = re.compile(r"[\w’'.\-]+")
 #: "X, also known as Y": the text's own alias for a name
-_ALSO_KNOWN: Final = re.compile(
+ALSO_KNOWN: Final = re.compile(
     r",?\s*(?:also\s+known\s+as|a\.k\.a\.?|better\s+known\s+as|also\s+called|known\s+locally\s+as)\s+"
     r"(?:the\s+)?(?P<alias>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})"
 )
-_POSSESSIVE_END: Final = re.compile(r"[’']s?$")
+POSSESSIVE_END: Final = re.compile(r"[’']s?$")
 #: the rest of a hyphenated name after a linked part ("-Khorasan" of "ISIS-Khorasan")
-_HYPHENATED: Final = re.compile(r"(?:-[A-Z][\w’']*)+")
+HYPHENATED: Final = re.compile(r"(?:-[A-Z][\w’']*)+")
 #: a word that may continue a name: capitalised, or a particle ("al-Ansari", "bin", "ibn")
-_NAME_TOKEN: Final = re.compile(r"(?:[A-Z][\w’'.-]*|(?:al|el|bin|ibn|abu|de|van|von)(?:-[A-Z][\w’'-]*)?)$")
-_POSSESSIVE: Final = re.compile(r"^(?:[’']s?)(?=\s|$)")
+NAME_TOKEN: Final = re.compile(r"(?:[A-Z][\w’'.-]*|(?:al|el|bin|ibn|abu|de|van|von)(?:-[A-Z][\w’'-]*)?)$")
+POSSESSIVE: Final = re.compile(r"^(?:[’']s?)(?=\s|$)")
 #: a quotation long enough to be someone's words (not a scare-quoted term)
-_SPEECH_WORDS = 3
+SPEECH_WORDS = 3
 
 # ------------------------------------------------------------------ scans
 
 
-def _skip_back(plain: str, i: int) -> int:
+def skip_back(plain: str, i: int) -> int:
     """Move left from a verb over auxiliaries, adverbs and control verbs ("has categorically", "was quick to")."""
     while True:
         before = plain[:i]
@@ -123,16 +123,16 @@ def _skip_back(plain: str, i: int) -> int:
             return len(stripped)
 
 
-def _last(pattern: re.Pattern[str], text: str, exclude_participles: bool = False) -> int | None:
+def last(pattern: re.Pattern[str], text: str, exclude_participles: bool = False) -> int | None:
     found = None
     for match in pattern.finditer(text):
-        if exclude_participles and _PARTICIPLE.fullmatch(match.group()):
+        if exclude_participles and PARTICIPLE.fullmatch(match.group()):
             continue
         found = match.start()
     return found
 
 
-def _phrase_end(plain: str, start: int, stop_that: bool = False) -> int:
+def phrase_end(plain: str, start: int, stop_that: bool = False) -> int:
     """Where a noun phrase starting at ``start`` ends: the next comma, clause break, verb or the sentence's end."""
     stop = r"[,;:()\x01—–]" + (r"|\s(?:that|who|which|while|and\s+(?:said|stated|added))\b" if stop_that else "")
     match = re.compile(stop).search(plain, start)

@@ -42,16 +42,16 @@ from dataclasses import replace
 from kg.drafting.analysis import Mention, Sentence
 from kg.drafting.attribution import UNRESOLVED, Attribution
 from kg.drafting.speaker_names import NameReader
-from kg.drafting.speaker_patterns import _LEADING, _POSSESSIVE, _POSTMOD, _WORD, VERBS, _phrase_end
+from kg.drafting.speaker_patterns import LEADING, POSSESSIVE, POSTMOD, VERBS, WORD, phrase_end
 from kg.drafting.speaker_words import (
-    _DEFINITE,
-    _PRONOUNS,
-    _TITLE_WORDS,
     ANAPHORS,
+    DEFINITE,
+    PRONOUNS,
     STATEMENT_NOUNS,
+    TITLE_WORDS,
     WING_NOUNS,
-    _is_agent,
-    _is_place,
+    is_agent,
+    is_place,
     source_kind,
 )
 
@@ -80,20 +80,20 @@ class PhraseReader(NameReader):
         """The speaker the noun phrase starting at ``start`` names, up to ``end`` or the end of its clause."""
         s0 = sentence.start
         plain = self.plain[s0 : sentence.end]
-        stop = _phrase_end(plain, start - s0, stop_that=True) if end is None else end - s0
+        stop = phrase_end(plain, start - s0, stop_that=True) if end is None else end - s0
         return self.phrase(sentence, start, s0 + stop)
 
     def phrase(self, sentence: Sentence, start: int, end: int) -> Attribution:
         """The speaker a noun phrase at [start, end) names (see the module docstring), or :data:`UNRESOLVED`."""
         raw = self.plain[start:end]
-        lead = _LEADING.match(raw.lstrip())
+        lead = LEADING.match(raw.lstrip())
         start += len(raw) - len(raw.lstrip()) + (lead.end() if lead else 0)
         while end > start and (self.plain[end - 1].isspace() or self.plain[end - 1] in ",.;:\x01"):
             if self.plain[end - 1] == "." and any(m.start < end <= m.end for m in self.mentions):
                 break  # the full stop of "U.S."
             end -= 1
         text = self.plain[start:end]
-        if not text or "\x01" in text or len(_WORD.findall(text)) > 16:
+        if not text or "\x01" in text or len(WORD.findall(text)) > 16:
             return UNRESOLVED
         parts = self._conjuncts(start, end)
         if len(parts) > 1:
@@ -125,25 +125,25 @@ class PhraseReader(NameReader):
         """The speaker one noun phrase (not a coordination) names: see the module docstring's noun-phrase rules."""
         text = self.text[start:end]
         low = text.lower()
-        words = [w.lower().strip(".") for w in _WORD.findall(text)]
+        words = [w.lower().strip(".") for w in WORD.findall(text)]
         if not words:
             return UNRESOLVED
-        if low in _PRONOUNS:
+        if low in PRONOUNS:
             return self._antecedent(start, end, low, "pronoun", 0.7)
         former = re.fullmatch(r"the\s+(former|latter)", low)
         if former:
             return self._former_latter(sentence, start, end, former.group(1) == "former")
         head_end = self._head_end(start, end)
-        head = [m for m in self.mentions_in(start, head_end) if _is_agent(m) or _is_place(m)]
+        head = [m for m in self.mentions_in(start, head_end) if is_agent(m) or is_place(m)]
         determiner = words[0]
-        head_words = [w.lower().strip(".") for w in _WORD.findall(self.text[start:head_end])]
+        head_words = [w.lower().strip(".") for w in WORD.findall(self.text[start:head_end])]
         if not head:
             return self._nameless(sentence, start, end, head_end, determiner, head_words)
         last = self.complete(head[-1], start, head_end)
         head[-1] = last
         tail = self.text[last.end : head_end]
-        possessive = bool(_POSSESSIVE.match(tail))
-        tail_words = [w.lower() for w in _WORD.findall(_POSSESSIVE.sub("", tail, count=1))]
+        possessive = bool(POSSESSIVE.match(tail))
+        tail_words = [w.lower() for w in WORD.findall(POSSESSIVE.sub("", tail, count=1))]
         if not tail_words:
             return self._as_speaker(last, start, end)
         joined = " ".join(tail_words)
@@ -151,13 +151,13 @@ class PhraseReader(NameReader):
             return self._as_speaker(last, start, end, rule="statement-of")
         if (joined in WING_NOUNS or " ".join(tail_words[-2:]) in WING_NOUNS) and not possessive and len(head) > 1:
             # "Daesh's Al-Furqan media wing": the name before the wing's noun is the outlet, its owner before it
-            owners = [m for m in head[:-1] if _is_agent(m) and "MediaOutlet" not in m.types]
+            owners = [m for m in head[:-1] if is_agent(m) and "MediaOutlet" not in m.types]
             if owners:
                 outlet = last if "MediaOutlet" in last.types or last.known else replace(last, types=("MediaOutlet",))
                 return Attribution((owners[-1],), text, start, "media-wing", 0.9, outlet)
         if joined in WING_NOUNS or " ".join(tail_words[-2:]) in WING_NOUNS:
             outlets = [m for m in head if "MediaOutlet" in m.types and m is not last]
-            owner = [m for m in head if _is_agent(m) and "MediaOutlet" not in m.types]
+            owner = [m for m in head if is_agent(m) and "MediaOutlet" not in m.types]
             if owner:
                 channel = outlets[-1] if outlets else (last if "MediaOutlet" in last.types else None)
                 return Attribution((owner[-1],), text, start, "media-wing", 0.9, channel)
@@ -169,16 +169,16 @@ class PhraseReader(NameReader):
             return self._as_speaker(last, start, end)  # "the Islamic State group"
         if joined in ("outlets", "media outlets") and last.known and last.text.lower().endswith("media"):
             return self._as_speaker(last, start, end)  # "state media outlets": the outlets "state media" names
-        if source_kind(noun) or noun in _TITLE_WORDS:
+        if source_kind(noun) or noun in TITLE_WORDS:
             return self._role(sentence, start, end, last, joined, possessive, determiner)
-        if determiner in _DEFINITE and noun in ANAPHORS:
+        if determiner in DEFINITE and noun in ANAPHORS:
             return self._antecedent(start, end, noun, "description", 0.65)
         return UNRESOLVED
 
     def _head_end(self, start: int, end: int) -> int:
         """Where the head of a noun phrase ends: before "in Kerman", "cited by IRNA", "who ..."."""
         inside = self.mentions_in(start, end)
-        for match in _POSTMOD.finditer(self.plain, start, end):
+        for match in POSTMOD.finditer(self.plain, start, end):
             at = match.start()
             if any(m.start <= at < m.end for m in inside):
                 continue
@@ -204,9 +204,9 @@ class PhraseReader(NameReader):
         named = self._titled_name(start, head_end)
         if named is not None:
             return Attribution((named,), self.text[start:end], start, "titled-name", 0.75)
-        modifiers = _WORD.findall(self.text[start:head_end])[1:-1]
+        modifiers = WORD.findall(self.text[start:head_end])[1:-1]
         if (
-            determiner in _DEFINITE
+            determiner in DEFINITE
             and noun in ANAPHORS
             and len(words) <= 4
             and not any(w[0].isupper() for w in modifiers)
@@ -218,7 +218,7 @@ class PhraseReader(NameReader):
                 return Attribution((self._known(found, start, end),), self.text[start:end], start, "registry-name", 0.8)
             spokesman = re.match(r"(?:an?\s+|the\s+)?(spokes\w+)\s+for\s+(.+)$", self.text[start:end], re.IGNORECASE)
             if spokesman:
-                owner_mentions = [m for m in self.mentions_in(start, end) if _is_agent(m)]
+                owner_mentions = [m for m in self.mentions_in(start, end) if is_agent(m)]
                 if owner_mentions:
                     found_role = self._lookup_role(owner_mentions[-1], spokesman.group(1).lower(), start, end)
                     if found_role is not None:
@@ -233,7 +233,7 @@ class PhraseReader(NameReader):
         found = self._lookup(self.text[start:end]) or self._lookup_entity_role(owner, role)
         if found is not None:
             return Attribution((self._known(found, start, end),), self.text[start:end], start, "role-description", 0.8)
-        if determiner in _DEFINITE and not possessive:
+        if determiner in DEFINITE and not possessive:
             titled = self._titled_before(start, self.text[start:end])
             if titled is not None:
                 return Attribution((titled,), self.text[start:end], start, "title-reference", 0.75)

@@ -100,9 +100,9 @@ def source_kind(noun: str) -> str | None:
 
 # ------------------------------------------------------------------ determiners, names and titles
 
-_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
-_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you"})
-_CALENDAR: Final = frozenset(
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you"})
+CALENDAR: Final = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december""".split()
 )
@@ -110,7 +110,7 @@ _CALENDAR: Final = frozenset(
 HONORIFICS: Final = frozenset(
     "ayatollah sheikh shaikh imam mullah hojatoleslam sayyed sayyid rabbi mr mr. mrs mrs. ms ms. dr dr.".split()
 )
-_TITLE_WORDS: Final = frozenset(
+TITLE_WORDS: Final = frozenset(
     """president vice minister general commander ayatollah leader spokesman spokeswoman spokesperson chief head
     deputy secretary sheikh director governor mayor ambassador envoy""".split()
 )
@@ -118,9 +118,9 @@ _TITLE_WORDS: Final = frozenset(
 # ------------------------------------------------------------------ mentions
 
 
-def _is_agent(mention: Mention) -> bool:
+def is_agent(mention: Mention) -> bool:
     return bool(set(mention.types) & AGENT_TYPES)
 
 
-def _is_place(mention: Mention) -> bool:
-    return bool(set(mention.types) & {"Place", "Country", "Region", "City", "Site"}) and not _is_agent(mention)
+def is_place(mention: Mention) -> bool:
+    return bool(set(mention.types) & {"Place", "Country", "Region", "City", "Site"}) and not is_agent(mention)

@@ -33,7 +33,7 @@ import re
 from kg.drafting.analysis import Analysis, Mention, Sentence
 from kg.drafting.attribution import ARTICLE_VOICE, UNRESOLVED, Attribution
 from kg.drafting.speaker_frames import Reader
-from kg.drafting.speaker_patterns import _WORD
+from kg.drafting.speaker_patterns import WORD
 from kg.drafting.speaker_words import ANALYST_NOUNS
 
 
@@ -88,7 +88,7 @@ def is_analyst(analysis: Analysis, mention: Mention) -> bool:
     """
     if any(t in ("ResearchInstitution", "MediaOutlet") for t in mention.types):
         return True
-    words = {w.lower() for w in _WORD.findall(mention.text)}
+    words = {w.lower() for w in WORD.findall(mention.text)}
     if words & ANALYST_NOUNS:
         return True
     if "Person" in mention.types:

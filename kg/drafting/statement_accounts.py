@@ -17,8 +17,8 @@ from kg.drafting.attribution import Attribution
 from kg.drafting.speaker_patterns import VERBS
 from kg.drafting.speaker_words import source_kind
 from kg.drafting.speakers import speaker
-from kg.drafting.statement_candidates import _agent, _Candidate, _report_name
-from kg.drafting.statement_cues import _I, _NEGATED_METHOD, METHODS
+from kg.drafting.statement_candidates import Candidate, agent, report_name
+from kg.drafting.statement_cues import ICASE, METHODS, NEGATED_METHOD
 from kg.drafting.statement_fields import StatementFields
 from kg.drafting.statement_kinds import ACCOUNT, METHOD
 
@@ -28,18 +28,18 @@ _STOPS: Final = frozenset(
     "citing according to in on".split()
 )
 #: "state media reports of a shooting": the source's name stands right before it
-_SOURCE_REPORTS: Final = re.compile(r"\s+reports?\s+(?:of|that|on)\b", _I)
+_SOURCE_REPORTS: Final = re.compile(r"\s+reports?\s+(?:of|that|on)\b", ICASE)
 #: "the death toll reported by X", "the information provided by X", "the reported death toll by X"
 _REPORTED_BY: Final = re.compile(
     r"\b(?:the\s+)?(?:reported\s+)?(?:death\s+toll|toll|casualty\s+figures?|figures?|information|accounts?|"
     r"reports?|details)\s+(?:(?:reported|provided|given|released|published|issued)\s+)?by\s+",
-    _I,
+    ICASE,
 )
 #: "Iranian officials' figures", "the ministry's own toll": the source's name stands right before it
 _SOURCE_FIGURES: Final = re.compile(
     r"[’']s?\s+(?:own\s+)?(?:death\s+toll|toll|tally|casualty\s+figures?|figures?|estimates?|count|reports?|"
     r"accounts?)\b",
-    _I,
+    ICASE,
 )
 
 
@@ -54,18 +54,18 @@ class AccountFinder(StatementFields):
             for match in pattern.finditer(self.plain, sentence.start, sentence.end):
                 yield attack_type, match
 
-    def _method_candidates(self, sentence: Sentence) -> list[_Candidate]:
+    def _method_candidates(self, sentence: Sentence) -> list[Candidate]:
         """method-account: one per method stated outside quotations whose speaker is resolved."""
-        found: list[_Candidate] = []
+        found: list[Candidate] = []
         for attack_type, match in self._methods(sentence):
-            if _NEGATED_METHOD.search(self.plain[sentence.start : match.start()][-60:]):
+            if NEGATED_METHOD.search(self.plain[sentence.start : match.start()][-60:]):
                 continue
             attribution = speaker(self.analysis, sentence, match.start(), match.end(), publisher=True)
             if not attribution.resolved:
                 continue
             clause = self._clause(sentence, match.start(), narrow=attribution.publisher)
             start, end = self._span(clause, attribution)
-            c = _Candidate(
+            c = Candidate(
                 METHOD,
                 "method-account",
                 match.group(),
@@ -98,7 +98,7 @@ class AccountFinder(StatementFields):
 
     # ------------------------------------------------------------- noun-phrase accounts
 
-    def _report_phrases(self, sentence: Sentence) -> list[_Candidate]:
+    def _report_phrases(self, sentence: Sentence) -> list[Candidate]:
         """ "state media reports of X", "the death toll reported by X": an account by X, quoted as that phrase."""
         found = []
         for match in _SOURCE_REPORTS.finditer(self.plain, sentence.start, sentence.end):
@@ -109,15 +109,15 @@ class AccountFinder(StatementFields):
             start, end = self._trim(source.start, clause[1])
             found.append(self._phrase_candidate(sentence, source, match, start, end, clause))
         for match in _SOURCE_FIGURES.finditer(self.plain, sentence.start, sentence.end):
-            owners = [m for m in self.reader.mentions if m.end == match.start() and _agent(m)]
+            owners = [m for m in self.reader.mentions if m.end == match.start() and agent(m)]
             if not owners:
                 continue
             clause = self._clause(sentence, match.start())
             start, end = self._trim(owners[0].start, match.end())
             found.append(self._phrase_candidate(sentence, owners[0], match, start, end, clause))
         for match in _REPORTED_BY.finditer(self.plain, sentence.start, sentence.end):
-            nxt = [m for m in self.reader.mentions if m.start >= match.end() and _agent(m)]
-            if not nxt or not re.fullmatch(r"(?:the\s+)?", self.text[match.end() : nxt[0].start], _I):
+            nxt = [m for m in self.reader.mentions if m.start >= match.end() and agent(m)]
+            if not nxt or not re.fullmatch(r"(?:the\s+)?", self.text[match.end() : nxt[0].start], ICASE):
                 continue
             clause = self._clause(sentence, match.start())
             start, end = self._trim(match.start(), nxt[0].end)
@@ -128,7 +128,7 @@ class AccountFinder(StatementFields):
         """Who the "reports" at ``at`` are by: the name right before it ("State TV reports"), or a generic source
         ("state media reports", "local officials' reports") as a new article-local group."""
         before = self.plain[max(0, at - 60) : at]
-        named = [m for m in self.reader.mentions if m.end <= at and _agent(m) and not self.plain[m.end : at].strip()]
+        named = [m for m in self.reader.mentions if m.end <= at and agent(m) and not self.plain[m.end : at].strip()]
         if named:
             return named[-1]
         words = list(re.finditer(r"[\w’'-]+", before))
@@ -148,11 +148,11 @@ class AccountFinder(StatementFields):
 
     def _phrase_candidate(
         self, sentence: Sentence, source: Mention, match: re.Match[str], start: int, end: int, clause: tuple[int, int]
-    ) -> _Candidate:
+    ) -> Candidate:
         """account-phrase: an account by ``source``, quoted as the phrase [start, end), named so that a denial
         can answer it."""
         attribution = Attribution((source,), source.text, source.start, "report-phrase", 0.9)
-        c = _Candidate(
+        c = Candidate(
             ACCOUNT,
             "account-phrase",
             self.text[match.start() : match.end()].strip() or source.text,
@@ -166,6 +166,6 @@ class AccountFinder(StatementFields):
             clause=clause,
         )
         c.mentions.append(source)
-        c.name = _report_name(source)
+        c.name = report_name(source)
         self._set_about(c)
         return c

@@ -17,9 +17,9 @@ from kg.drafting.analysis import LINK_CONFIDENCE, Analysis, Mention, slug
 from kg.drafting.context import attack_refs
 from kg.drafting.speakers import is_analyst
 from kg.drafting.statement_accounts import AccountFinder
-from kg.drafting.statement_candidates import _agent, _agents, _Candidate, _one, _report_name
-from kg.drafting.statement_cues import _ATTACK_NOUN, _I
-from kg.drafting.statement_fields import _DEFINITE_ATTACK, _OTHER_EVENT, _YEAR
+from kg.drafting.statement_candidates import Candidate, agent, agents, one, report_name
+from kg.drafting.statement_cues import ATTACK_NOUN, ICASE
+from kg.drafting.statement_fields import DEFINITE_ATTACK, OTHER_EVENT, YEAR
 from kg.drafting.statement_kinds import (
     ACCOUNT,
     ACCUSATION,
@@ -40,7 +40,7 @@ _CASUALTY: Final = re.compile(
     r"killed|injured|wounded|victims|civilians|casualties|fatalities|injuries)\b|"
     r"\b(?:killed|killing|kills|injuring|wounding|injured|wounded|claimed)\s+(?:at\s+least\s+|more\s+than\s+|"
     r"nearly\s+|about\s+|some\s+|over\s+)?(?:\d|dozens|hundreds|scores)",
-    _I,
+    ICASE,
 )
 EVENT_TYPES: Final = frozenset(
     {"Attack", "Bombing", "SuicideBombing", "RemoteDetonatedBombing", "ArmedAssault", "Event"}
@@ -53,7 +53,7 @@ class TypeBuilders(AccountFinder):
     def __init__(self, analysis: Analysis) -> None:
         super().__init__(analysis)
         #: each type's builder: fills the body from the clause, or says the cue drafts nothing (False)
-        self._builders: dict[str, Callable[[_Candidate, re.Match[str]], bool]] = {
+        self._builders: dict[str, Callable[[Candidate, re.Match[str]], bool]] = {
             CLAIM: self._claim,
             REFUSAL: self._refusal,
             DENIAL: self._denial,
@@ -69,7 +69,7 @@ class TypeBuilders(AccountFinder):
 
     # ------------------------------------------------------------- type builders
 
-    def _claim(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _claim(self, c: Candidate, match: re.Match[str]) -> bool:
         """claim-of-responsibility: what the claim is about, and its details."""
         if c.attribution.publisher:
             return False
@@ -78,7 +78,7 @@ class TypeBuilders(AccountFinder):
         if c.other_event:
             refs = [r for r in refs if r != self.attack]
         if refs:
-            c.body["about"] = _one(refs)
+            c.body["about"] = one(refs)
         elif self.attack and not c.other_event:
             c.body["about"] = self.attack
         elif c.other_event:
@@ -91,9 +91,9 @@ class TypeBuilders(AccountFinder):
         self._claim_fields(c)
         return True
 
-    def _incident(self, c: _Candidate, match: re.Match[str]) -> Mention | None:
+    def _incident(self, c: Candidate, match: re.Match[str]) -> Mention | None:
         """An earlier incident a claim is for, as a new article-local attack: "for an attack on a shrine in 2022"."""
-        found = re.match(r"\s+(?:for|of)\s+(?:(?:an?|the)\s+)?", self.plain[match.end() : c.clause[1]], _I)
+        found = re.match(r"\s+(?:for|of)\s+(?:(?:an?|the)\s+)?", self.plain[match.end() : c.clause[1]], ICASE)
         if found is None:
             return None
         start = match.end() + found.end()
@@ -104,11 +104,11 @@ class TypeBuilders(AccountFinder):
         while end > start and self.text[end - 1] in " .":
             end -= 1
         text = self.text[start:end]
-        if not re.match(rf"(?:[\w’'-]+\s+){{0,2}}{_ATTACK_NOUN}\b", text, _I) or len(text.split()) > 14:
+        if not re.match(rf"(?:[\w’'-]+\s+){{0,2}}{ATTACK_NOUN}\b", text, ICASE) or len(text.split()) > 14:
             return None
         return Mention(start, end, text, slug(text), False, "new", ("Attack",), LINK_CONFIDENCE["new"])
 
-    def _other_event(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _other_event(self, c: Candidate, match: re.Match[str]) -> bool:
         """Whether a claim is of an earlier incident: "has previously claimed ... an attack ... in 2022".
 
         Only what the claim is for counts (its object, up to the next comma), and a reference to the main
@@ -121,17 +121,17 @@ class TypeBuilders(AccountFinder):
             return False
         obj = self.plain[match.end() : obj_end]
         before = self.plain[c.clause[0] : match.start()]
-        years = {int(y) for y in _YEAR.findall(obj)}
+        years = {int(y) for y in YEAR.findall(obj)}
         main_year = self._main_year()
-        return bool(_OTHER_EVENT.search(before + " " + obj)) or bool(main_year and years - {main_year})
+        return bool(OTHER_EVENT.search(before + " " + obj)) or bool(main_year and years - {main_year})
 
-    def _refusal(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _refusal(self, c: Candidate, match: re.Match[str]) -> bool:
         """refusal-to-comment: never the article's, always about something."""
         if c.attribution.publisher:
             return False
         return self._about_or_main(c)
 
-    def _denial(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _denial(self, c: Candidate, match: re.Match[str]) -> bool:
         """denial, no-involvement, denial of a report: whose involvement is denied, or which report."""
         if c.attribution.publisher:
             return False
@@ -143,14 +143,14 @@ class TypeBuilders(AccountFinder):
             if not denied:
                 return False
             self._set(c, "denies_involvement_of", denied)
-        elif re.match(r"\s+(?:\w+\s+){0,3}?reports?\b", after, _I):
+        elif re.match(r"\s+(?:\w+\s+){0,3}?reports?\b", after, ICASE):
             # a denial of a report is about the report, not the attack: it answers the account drafted for it
-            report = re.match(r"\s+(?:\S+\s+){0,3}?(?=reports?\b)", after, _I)
+            report = re.match(r"\s+(?:\S+\s+){0,3}?(?=reports?\b)", after, ICASE)
             assert report is not None
             source = self._report_source(verb_end + report.end())
             if source is None:
                 return False  # a report from no one the text names: nothing to answer
-            c.body["answers"] = _report_name(source)
+            c.body["answers"] = report_name(source)
             return True
         elif involvement := re.match(
             r"\s+(?:any|all|its|their|his|her)?\s*(?P<adj>[A-Z][\w-]*\s+)?(?:involvement|role|responsibility|links?|"
@@ -158,10 +158,10 @@ class TypeBuilders(AccountFinder):
             after,
         ):
             named = re.match(
-                r"\s+(?:any\s+)?(?:involvement|role|part|participation)\s+(?:of|by)\s+([^,;]{1,60})", after, _I
+                r"\s+(?:any\s+)?(?:involvement|role|part|participation)\s+(?:of|by)\s+([^,;]{1,60})", after, ICASE
             )
             others = self.reader.mentions_in(verb_end, verb_end + (named.end() if named else 0))
-            denied = [m for m in others if _agent(m)] if named else self._self_reference(c, "it") or speakers
+            denied = [m for m in others if agent(m)] if named else self._self_reference(c, "it") or speakers
             if involvement.group("adj"):
                 # "denied any American involvement": the state the adjective names (Israel -> Israeli, America ->
                 # American), else no one this drafter can name
@@ -177,12 +177,12 @@ class TypeBuilders(AccountFinder):
                 r"charges?|suggestions?)?\s*that\s+(?P<x>[^,;]{1,80}?)\s+(?:was|were|is|are|had\s+been)\s+"
                 r"(?:responsible|involved|behind)\b",
                 after,
-                _I,
+                ICASE,
             )
             if that:
                 lo = verb_end + that.start("x")
-                denied = [m for m in self.reader.mentions_in(lo, lo + len(that.group("x"))) if _agent(m)]
-                if not denied and re.fullmatch(r"(?:it|they|he|she)", that.group("x").strip(), _I):
+                denied = [m for m in self.reader.mentions_in(lo, lo + len(that.group("x"))) if agent(m)]
+                if not denied and re.fullmatch(r"(?:it|they|he|she)", that.group("x").strip(), ICASE):
                     denied = self._self_reference(c, that.group("x").strip())  # "the accusation that it was involved"
                 if not denied:
                     return False
@@ -191,7 +191,7 @@ class TypeBuilders(AccountFinder):
                 r"\s+(?:the\s+|these\s+|those\s+|such\s+|any\s+|all\s+)?(?:\w+\s+)?(?:accusations?|allegations?|"
                 r"charges?)\b",
                 after,
-                _I,
+                ICASE,
             ):
                 # "rejected the accusations": of the speaker's involvement, if the article reports one against it
                 denied = self._self_reference(c, "it") or speakers
@@ -201,13 +201,13 @@ class TypeBuilders(AccountFinder):
                 return False  # "denied entry", "denied it": not a denial this drafter can read
         return self._about_or_main(c)
 
-    def _accusation(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _accusation(self, c: Candidate, match: re.Match[str]) -> bool:
         """accusation: whom it blames (after the verb, after "on" in "blamed the attack on", after "at")."""
         if c.attribution.publisher:
             return False
         if "obj" in match.re.groupindex and match.group("obj"):
             lo, hi = match.start("obj"), match.end("obj")
-        elif re.search(r"finger\s+at$", match.group(), _I):
+        elif re.search(r"finger\s+at$", match.group(), ICASE):
             lo, hi = match.end(), c.clause[1]
         else:
             lo = match.end()
@@ -216,18 +216,18 @@ class TypeBuilders(AccountFinder):
             )
             hi = stop.start() if stop else c.clause[1]
             on = re.match(r"\s+on\s+", self.plain[hi : c.clause[1]]) if stop else None
-            if on and (self._about_span(lo, hi) or not _agents(self.reader, lo, hi)):
+            if on and (self._about_span(lo, hi) or not agents(self.reader, lo, hi)):
                 # "blamed the attack on X": the accused follows "on"
                 lo = hi + on.end()
                 after = re.compile(r"[,;:]|\s(?:for|over|after|while|and\s+(?:said|added))\b").search(
                     self.plain, lo, c.clause[1]
                 )
                 hi = after.start() if after else c.clause[1]
-            elif stop and self.plain[stop.start()] == "," and _agents(self.reader, lo, hi) == []:
+            elif stop and self.plain[stop.start()] == "," and agents(self.reader, lo, hi) == []:
                 # "accused its archenemies, Israel and the United States, of ...": the apposition names them
                 close = re.compile(r",\s(?:of|for)\b").search(self.plain, stop.end(), c.clause[1])
                 hi = close.start() if close else hi
-        accused = [m for m in _agents(self.reader, lo, hi) if m.entity not in c.by] or self._unnamed(lo, hi)
+        accused = [m for m in agents(self.reader, lo, hi) if m.entity not in c.by] or self._unnamed(lo, hi)
         if not accused:
             return False
         self._set(c, "accuses", accused)
@@ -238,37 +238,37 @@ class TypeBuilders(AccountFinder):
         """Whether [lo, hi) names an attack ("the attack", "the market bombing")."""
         if any(set(m.types) & EVENT_TYPES for m in self.reader.mentions_in(lo, hi)):
             return True
-        return bool(_DEFINITE_ATTACK.search(self.plain, lo, hi))
+        return bool(DEFINITE_ATTACK.search(self.plain, lo, hi))
 
     def _unnamed(self, lo: int, hi: int) -> list[Mention]:
         """A short description of an agent the registry does not name ("“terrorists”", "militants"), as a new
         article-local group: an accusation must name whom it blames."""
         text = self.text[lo:hi]
         inner = re.fullmatch(
-            r"\s*(?:the\s+|some\s+|unnamed\s+)?[“\"]?(?P<np>[a-z][\w\s-]{1,40}?)[”\"]?[\s.]*", text, _I
+            r"\s*(?:the\s+|some\s+|unnamed\s+)?[“\"]?(?P<np>[a-z][\w\s-]{1,40}?)[”\"]?[\s.]*", text, ICASE
         )
         if inner is None or len(inner.group("np").split()) > 4:
             return []
         np = inner.group("np")
-        if not re.search(r"(?:ists|ants|ers|ors|ies|groups?|cells?|elements|forces|militias?|networks?)$", np, _I):
+        if not re.search(r"(?:ists|ants|ers|ors|ies|groups?|cells?|elements|forces|militias?|networks?)$", np, ICASE):
             return []
         start = lo + inner.start("np")
         return [Mention(start, start + len(np), np, slug(np), False, "new", ("Group",), LINK_CONFIDENCE["new"])]
 
-    def _blame(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _blame(self, c: Candidate, match: re.Match[str]) -> bool:
         """blame: an accusation by officials and states, an assessment by the article and analysts."""
-        if re.search(r"\b(?:no|not|never|nothing|n[’']t)\b", match.group(), _I):
+        if re.search(r"\b(?:no|not|never|nothing|n[’']t)\b", match.group(), ICASE):
             return False  # "stated that it had no reason to believe X was involved" is a denial, not a blame
         if c.rule == "blame" and "obj" in match.re.groupindex and match.group("obj") is not None:
-            if re.search(r"to$", match.group(), _I):
+            if re.search(r"to$", match.group(), ICASE):
                 lo = match.end()
                 stop = re.compile(r"[,;:]|\s(?:and|while|but)\s").search(self.plain, lo, c.clause[1])
                 hi = stop.start() if stop else c.clause[1]
             else:
                 lo, hi = match.start("obj"), match.end("obj")
-            if re.search(r"\b(?:been|was|were|is|are)\s+$", self.plain[c.sentence.start : match.start()], _I):
+            if re.search(r"\b(?:been|was|were|is|are)\s+$", self.plain[c.sentence.start : match.start()], ICASE):
                 return False  # "have been attributed to": agentless
-            targets = [m for m in _agents(self.reader, lo, hi) if m.entity not in c.by] or self._unnamed(lo, hi)
+            targets = [m for m in agents(self.reader, lo, hi) if m.entity not in c.by] or self._unnamed(lo, hi)
         else:
             targets = self._predicate_agents(c, match)
         if not targets:
@@ -279,19 +279,19 @@ class TypeBuilders(AccountFinder):
         else:
             c.kind = ACCUSATION
             self._set(c, "accuses", targets)
-        if re.match(r"suggest", match.group(), _I):
+        if re.match(r"suggest", match.group(), ICASE):
             self._hedge(c, extra=[(match.start(), match.start() + len(match.group().split()[0]))])
         self._set_about(c)
         return True
 
-    def _condemnation(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _condemnation(self, c: Candidate, match: re.Match[str]) -> bool:
         """condemnation: of the attack (a clause that refers to one)."""
         if c.attribution.publisher:
             return False
         self._set_about(c)
         return bool(c.body.get("about")) or bool(self._event_mentions(c)) or self._refers_to_attack(c)
 
-    def _vow(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _vow(self, c: Candidate, match: re.Match[str]) -> bool:
         """vow-of-retaliation: whom it threatens, or what it avenges."""
         if c.attribution.publisher:
             return False
@@ -300,10 +300,10 @@ class TypeBuilders(AccountFinder):
             r"\b(?:warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?)\s+",
             r"\b(?:warning|caution|message|threat)\s+to\s+",
         ):
-            for hit in re.finditer(pattern, self.text[c.start : c.end], _I):
+            for hit in re.finditer(pattern, self.text[c.start : c.end], ICASE):
                 at = c.start + hit.end()
-                nxt = [m for m in self.reader.mentions if m.start >= at and _agent(m)]
-                if nxt and re.fullmatch(r"(?:the\s+)?", self.text[at : nxt[0].start], _I):
+                nxt = [m for m in self.reader.mentions if m.start >= at and agent(m)]
+                if nxt and re.fullmatch(r"(?:the\s+)?", self.text[at : nxt[0].start], ICASE):
                     threatened.append(nxt[0])
         threatened = [m for m in threatened if m.entity not in c.by]
         if threatened:
@@ -312,11 +312,11 @@ class TypeBuilders(AccountFinder):
             return True
         return self._about_or_main(c)  # a vow must say what it avenges or whom it threatens
 
-    def _call(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _call(self, c: Candidate, match: re.Match[str]) -> bool:
         """call-to-action: not "called for" (a response), with its channel."""
         if c.attribution.publisher:
             return False
-        if re.match(r"call", match.group(), _I) and re.match(r"\s*for\b", self.plain[match.end() : match.end() + 5]):
+        if re.match(r"call", match.group(), ICASE) and re.match(r"\s*for\b", self.plain[match.end() : match.end() + 5]):
             return False
         channel = self._channel(c)
         if channel is not None:
@@ -324,7 +324,7 @@ class TypeBuilders(AccountFinder):
             c.mentions.append(channel)
         return True
 
-    def _assessment(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _assessment(self, c: Candidate, match: re.Match[str]) -> bool:
         """assessment, superlative, judgement, absence: who it says may be behind it, and its hedge."""
         words = match.group().lower()
         if c.rule == "superlative":
@@ -332,9 +332,9 @@ class TypeBuilders(AccountFinder):
             # comparison with a period, about the attack the clause speaks of
             noun = (match.group("noun") or "").lower()
             subject = re.search(
-                rf"\b(?:this|the)\s+(?:[\w-]+\s+)?{_ATTACK_NOUN}\b", self.plain[c.clause[0] : match.start()], _I
+                rf"\b(?:this|the)\s+(?:[\w-]+\s+)?{ATTACK_NOUN}\b", self.plain[c.clause[0] : match.start()], ICASE
             )
-            if not (re.fullmatch(_ATTACK_NOUN, noun) or subject):
+            if not (re.fullmatch(ATTACK_NOUN, noun) or subject):
                 return False
             if self.attack:
                 c.body["about"] = self.attack
@@ -347,13 +347,13 @@ class TypeBuilders(AccountFinder):
         if c.rule == "assessment" and re.match(r"(?:could|may|might|likely|probably|possibly|presumably)", words):
             targets = self._predicate_agents(c, match)
             if re.search(r"\b(?:the\s+work\s+of|by)$", words):
-                targets = _agents(self.reader, match.end(), c.clause[1])
+                targets = agents(self.reader, match.end(), c.clause[1])
         elif c.rule == "assessment" and re.search(r"perpetrators?|attackers?|bombers?|culprits?", words):
-            targets = [m for m in _agents(self.reader, match.end(), c.clause[1])]
+            targets = [m for m in agents(self.reader, match.end(), c.clause[1])]
         elif c.rule == "assessment" and not re.search(
             r"deadliest|worst|bloodiest|lethal|devastating|hypothesis", words
         ):
-            targets = _agents(self.reader, match.end(), c.clause[1])
+            targets = agents(self.reader, match.end(), c.clause[1])
         else:
             targets = []
         if c.rule == "assessment" and re.search(r"hypothesis", words):
@@ -361,7 +361,7 @@ class TypeBuilders(AccountFinder):
                 r"\bthat\s+(?P<x>[^,;]{1,60}?)\s+(?:was|were|is|are)\s+behind\b", self.plain[c.start : c.end]
             )
             if that:
-                targets = _agents(self.reader, c.start + that.start("x"), c.start + that.end("x"))
+                targets = agents(self.reader, c.start + that.start("x"), c.start + that.end("x"))
         targets = [m for m in targets if m.entity not in c.by]
         if targets:
             self._set(c, "attributes_to", targets)
@@ -373,7 +373,7 @@ class TypeBuilders(AccountFinder):
             return True
         return bool(c.body.get("about") or targets or self._refers_to_attack(c))
 
-    def _account(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _account(self, c: Candidate, match: re.Match[str]) -> bool:
         """account: the fallback reporting verb only about the attack and without a casualty figure."""
         if c.rule == "account-report":
             if c.attribution.publisher or not self._refers_to_attack(c):
@@ -383,9 +383,9 @@ class TypeBuilders(AccountFinder):
         self._set_about(c)
         return True
 
-    def _designation(self, c: _Candidate, match: re.Match[str]) -> bool:
+    def _designation(self, c: Candidate, match: re.Match[str]) -> bool:
         """designation: about the organisation named right before "designated"."""
-        before = [m for m in _agents(self.reader, c.clause[0], match.start()) if m.entity not in c.by]
+        before = [m for m in agents(self.reader, c.clause[0], match.start()) if m.entity not in c.by]
         if not before:
             return False
         gap = self.plain[before[-1].end : match.start()]

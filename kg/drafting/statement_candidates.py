@@ -1,8 +1,8 @@
 """A statement as found in one clause, before conflicts are settled and claims merged, and the helpers on its body.
 
-:class:`_Candidate` is what every step of :mod:`kg.drafting.statements` passes on: the cue, who says it, the
-quote's span and the body drafted so far. A body value is one id or a list of them (:func:`_one`,
-:func:`_many`); :func:`_agents` reads the agents a span names.
+:class:`Candidate` is what every step of :mod:`kg.drafting.statements` passes on: the cue, who says it, the
+quote's span and the body drafted so far. A body value is one id or a list of them (:func:`one`,
+:func:`many`); :func:`agents` reads the agents a span names.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from kg.drafting.speaker_frames import Reader
 
 
 @dataclass
-class _Candidate:
+class Candidate:
     """A statement found in one clause, before conflicts are settled and claims merged."""
 
     kind: str
@@ -54,33 +54,33 @@ class _Candidate:
         )
 
 
-def _one(values: list[str]) -> Any:
+def one(values: list[str]) -> Any:
     values = list(dict.fromkeys(values))
     return values[0] if len(values) == 1 else values
 
 
-def _many(value: Any) -> list[str]:
+def many(value: Any) -> list[str]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def _agent(mention: Mention) -> bool:
+def agent(mention: Mention) -> bool:
     from kg.drafting.speaker_words import AGENT_TYPES
 
     return bool(set(mention.types) & AGENT_TYPES)
 
 
-def _agents(reader: Reader, start: int, end: int) -> list[Mention]:
+def agents(reader: Reader, start: int, end: int) -> list[Mention]:
     """The agents named in [start, end); an owner named in the possessive before another agent ("the Islamic
     State's Afghan branch, ISIS-K") is that agent's modifier, not named for itself (a branch is never widened
     to the whole group)."""
-    found = [reader.hyphenated(m) for m in reader.mentions_in(start, end) if _agent(m)]
+    found = [reader.hyphenated(m) for m in reader.mentions_in(start, end) if agent(m)]
     return [
         m
         for i, m in enumerate(found)
-        if not (re.match(r"[’']s?\b", reader.text[m.end : m.end + 3]) and any(_agent(o) for o in found[i + 1 :]))
+        if not (re.match(r"[’']s?\b", reader.text[m.end : m.end + 3]) and any(agent(o) for o in found[i + 1 :]))
     ]
 
 
-def _report_name(source: Mention) -> str:
+def report_name(source: Mention) -> str:
     """The name of the account of a report by ``source`` (unique in the article: it holds the source's offset)."""
     return f"report-by-{source.entity}-{source.start}"

@@ -26,7 +26,7 @@ from kg.drafting.statement_kinds import (
     VOW,
 )
 
-_I = re.IGNORECASE
+ICASE = re.IGNORECASE
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,10 @@ class Cue:
 
 
 def _cue(rule: str, kind: str, pattern: str, act: bool, publisher: bool = False, confidence: float = 0.8) -> Cue:
-    return Cue(rule, kind, re.compile(pattern, _I), act, publisher, confidence)
+    return Cue(rule, kind, re.compile(pattern, ICASE), act, publisher, confidence)
 
 
-_ATTACK_NOUN = r"(?:attacks?|bombings?|blasts?|explosions?|massacre|assaults?|incident|crime|strikes?)"
+ATTACK_NOUN = r"(?:attacks?|bombings?|blasts?|explosions?|massacre|assaults?|incident|crime|strikes?)"
 
 CUES: Final[tuple[Cue, ...]] = (
     # ---- claims
@@ -74,7 +74,7 @@ CUES: Final[tuple[Cue, ...]] = (
     _cue(
         "claim-of-responsibility",
         CLAIM,
-        rf"\b(?P<verb>claim(?:s|ed|ing)?)\s+(?:the\s+|this\s+|these\s+|both\s+)?(?:[\w’'-]+\s+){{0,2}}?{_ATTACK_NOUN}\b",
+        rf"\b(?P<verb>claim(?:s|ed|ing)?)\s+(?:the\s+|this\s+|these\s+|both\s+)?(?:[\w’'-]+\s+){{0,2}}?{ATTACK_NOUN}\b",
         act=True,
         confidence=0.85,
     ),
@@ -362,7 +362,7 @@ METHODS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"\bsuicide\s+(?:bomb(?:er|ers|ing|ings)?|vests?|belts?|attack(?:er|ers|s)?)\b|"
             r"\bblew\s+(?:himself|herself|themselves)\s+up\b|\bexplosive\s+(?:vests?|belts?|jackets?)\b|"
             r"\bexplosives?\s+(?:in|on)\s+(?:their|his|her)\s+(?:jackets?|vests?|belts?|bod(?:y|ies))\b",
-            _I,
+            ICASE,
         ),
     ),
     (
@@ -375,12 +375,12 @@ METHODS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"hidden)\s+(?:inside|in|under)\s+(?:a|the)\s+(?:car|vehicle|truck|van|suitcase|bag)\b|"
             r"\b(?:planted|placed)\s+(?:bombs?|explosives?)\b|"
             r"\b(?:suitcases?|backpacks?|bags?)\s+(?:filled\s+with|containing|packed\s+with)\s+explosives\b",
-            _I,
+            ICASE,
         ),
     ),
 )
-_NEGATED_METHOD: Final = re.compile(
-    r"\b(?:not|never|no|rather\s+than|instead\s+of|n[’']t)\b(?:\s+[\w’'-]+){0,3}\s*$", _I
+NEGATED_METHOD: Final = re.compile(
+    r"\b(?:not|never|no|rather\s+than|instead\s+of|n[’']t)\b(?:\s+[\w’'-]+){0,3}\s*$", ICASE
 )
 #: cues whose own words are a hedge
 _HEDGING_RULES: Final = frozenset({"assessment"})

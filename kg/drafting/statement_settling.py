@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from kg.drafting.statement_builders import TypeBuilders
-from kg.drafting.statement_candidates import _Candidate, _many, _one
+from kg.drafting.statement_candidates import Candidate, many, one
 from kg.drafting.statement_kinds import ACCOUNT, ACCUSATION, CLAIM, DENIAL, METHOD, REFUSAL
 
 
@@ -23,7 +23,7 @@ class Settling(TypeBuilders):
 
     # ------------------------------------------------------------- settling
 
-    def _resolve(self, found: list[_Candidate], methods: list[_Candidate]) -> list[_Candidate]:
+    def _resolve(self, found: list[Candidate], methods: list[Candidate]) -> list[Candidate]:
         """One sentence's candidates with its method accounts: conflicts settled, duplicates merged."""
         kept = list(found)
         # a refusal to comment is never a denial
@@ -38,7 +38,7 @@ class Settling(TypeBuilders):
         kept = [c for c in kept if not (c.rule == "account-report" and c.clause in busy)]
         # one fact per type and speaker in a sentence: the fullest
         kept = self._apart(kept)
-        best: dict[tuple[int, str, tuple[str, ...]], _Candidate] = {}
+        best: dict[tuple[int, str, tuple[str, ...]], Candidate] = {}
         for c in kept:
             key = (
                 c.sentence.start if c.kind != ACCOUNT else c.start,
@@ -52,7 +52,7 @@ class Settling(TypeBuilders):
             _absorb(held, c)
         return list(best.values())
 
-    def _apart(self, found: list[_Candidate]) -> list[_Candidate]:
+    def _apart(self, found: list[Candidate]) -> list[Candidate]:
         """Two statements of one type in a sentence by different speakers ("with the former suggesting suicide
         bombers and the latter proposing a remote detonation"): each quote stops where the other's speaker is
         named, when every field of the first lies before that point."""
@@ -71,10 +71,10 @@ class Settling(TypeBuilders):
                 b.start = max(b.start, cut)
         return found
 
-    def _claims(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _claims(self, candidates: list[Candidate]) -> list[Candidate]:
         """Claimants' method statements become their claims; one claim per claimant and event."""
         claimants = {c.by for c in candidates if c.kind == CLAIM and not c.other_event}
-        out: list[_Candidate] = []
+        out: list[Candidate] = []
         for c in candidates:
             if c.kind == METHOD and c.by in claimants and self._states_claim(c) and self.attack:
                 c.kind = CLAIM
@@ -86,7 +86,7 @@ class Settling(TypeBuilders):
                 self._claim_fields(c)
                 self._hedge(c)
             out.append(c)
-        groups: dict[tuple[tuple[str, ...], str], list[_Candidate]] = {}
+        groups: dict[tuple[tuple[str, ...], str], list[Candidate]] = {}
         rest = []
         for c in out:
             if c.kind != CLAIM:
@@ -107,17 +107,17 @@ class Settling(TypeBuilders):
             rest.append(best)
         return rest
 
-    def _states_claim(self, c: _Candidate) -> bool:
+    def _states_claim(self, c: Candidate) -> bool:
         """Whether a claimant's method is given as what its statement says (not as a hedged account)."""
         words = c.attribution.words.lower()
         return not re.search(r"\b(?:suggest\w*|propos\w*|believ\w*|think\w*|speculat\w*)\b", words)
 
     # ------------------------------------------------------------- across sentences
 
-    def _repeated(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _repeated(self, candidates: list[Candidate]) -> list[Candidate]:
         """One statement said again in the next sentence of the paragraph ("accusations were made against Israel by
         Raisi. He held Israel responsible ...": same type, speaker and target) is one fact, quoted across both."""
-        kept: list[_Candidate] = []
+        kept: list[Candidate] = []
         for c in sorted(candidates, key=lambda c: c.start):
             target = _target(c)
             previous = self.reader.previous_sentence(c.sentence)
@@ -140,7 +140,7 @@ class Settling(TypeBuilders):
             _absorb(twin, c)
         return kept
 
-    def _answered(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _answered(self, candidates: list[Candidate]) -> list[Candidate]:
         """Denials that answer something drafted: a report's account, an accusation against the speaker."""
         names = {c.name for c in candidates if c.name}
         accused = [(c.start, c.body.get("accuses")) for c in candidates if c.kind == ACCUSATION]
@@ -149,20 +149,20 @@ class Settling(TypeBuilders):
             if c.kind == DENIAL and "answers" in c.body and c.body["answers"] not in names:
                 continue
             if c.rejects_accusation:
-                denied = set(_many(c.body.get("denies_involvement_of", [])))
-                if not any(start < c.start and denied & set(_many(who or [])) for start, who in accused):
+                denied = set(many(c.body.get("denies_involvement_of", [])))
+                if not any(start < c.start and denied & set(many(who or [])) for start, who in accused):
                     continue
             kept.append(c)
         return kept
 
 
-def _absorb(held: _Candidate, other: _Candidate) -> None:
+def _absorb(held: Candidate, other: Candidate) -> None:
     """Merge a second cue of the same type and speaker into the first (its fields and hedges)."""
     for key, value in other.body.items():
         if key not in held.body:
             held.body[key] = value
         elif key in ("attributes_to", "accuses", "hedge", "threatens", "denies_involvement_of"):
-            held.body[key] = _one([*_many(held.body[key]), *_many(value)])
+            held.body[key] = one([*many(held.body[key]), *many(value)])
     held.start, held.end = min(held.start, other.start), max(held.end, other.end)
     held.mentions.extend(other.mentions)
     held.confidence = max(held.confidence, other.confidence)
@@ -170,10 +170,10 @@ def _absorb(held: _Candidate, other: _Candidate) -> None:
 
 def _texts(body: dict[str, Any]) -> list[str]:
     """The text fields of a body (each must lie in the quote)."""
-    return [v for key in ("words", "hedge", "method_as_written", "title") for v in _many(body.get(key, []))]
+    return [v for key in ("words", "hedge", "method_as_written", "title") for v in many(body.get(key, []))]
 
 
-def _target(c: _Candidate) -> frozenset[str]:
+def _target(c: Candidate) -> frozenset[str]:
     """Whom a statement is about, for telling two statements of one type and speaker apart."""
     keys = ("accuses", "attributes_to", "denies_involvement_of", "threatens")
-    return frozenset(v for key in keys for v in _many(c.body.get(key, [])))
+    return frozenset(v for key in keys for v in many(c.body.get(key, [])))

@@ -17,11 +17,11 @@ from kg.drafting.attribution import Attribution
 from kg.drafting.context import main_attack
 from kg.drafting.speaker_frames import Reader
 from kg.drafting.speaker_patterns import VERBS
-from kg.drafting.statement_cues import _I
+from kg.drafting.statement_cues import ICASE
 
 #: "and reports of ...": a noun, not a coordinated verb
-REPORTING_NOUN: Final = re.compile(r"(?:reports?|claims?|statements?)\s+(?:of|by|from|that)\b", _I)
-_CLAUSE_BREAK: Final = re.compile(r";\s+|,\s+(?=(?:while|whereas|but|although|though)\b)", _I)
+REPORTING_NOUN: Final = re.compile(r"(?:reports?|claims?|statements?)\s+(?:of|by|from|that)\b", ICASE)
+_CLAUSE_BREAK: Final = re.compile(r";\s+|,\s+(?=(?:while|whereas|but|although|though)\b)", ICASE)
 #: a participial clause after a comma ("..., marking the deadliest attack"): the article's words, not the subject's
 _PARTICIPIAL_BREAK: Final = re.compile(r",\s+(?=(?!including\b|according\b)[a-z]+ing\b)")
 

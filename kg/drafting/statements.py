@@ -98,8 +98,8 @@ from kg.drafting.analysis import Analysis, Mention, Sentence
 from kg.drafting.attribution import UNRESOLVED, Attribution
 from kg.drafting.model import DraftFact, new_entities
 from kg.drafting.speakers import agent_after, speaker
-from kg.drafting.statement_candidates import _Candidate, _one
-from kg.drafting.statement_cues import _I, CUES, Cue
+from kg.drafting.statement_candidates import Candidate, one
+from kg.drafting.statement_cues import CUES, ICASE, Cue
 from kg.drafting.statement_kinds import (
     ACCUSATION,
     ASSESSMENT,
@@ -114,7 +114,7 @@ from kg.drafting.statement_kinds import (
 )
 from kg.drafting.statement_settling import Settling
 
-_NEGATED: Final = re.compile(r"\b(?:not|never|no|yet\s+to|n[’']t|without)\b(?:\s+\w+){0,2}\s*$", _I)
+_NEGATED: Final = re.compile(r"\b(?:not|never|no|yet\s+to|n[’']t|without)\b(?:\s+\w+){0,2}\s*$", ICASE)
 
 
 class _Drafter(Settling):
@@ -124,7 +124,7 @@ class _Drafter(Settling):
 
     def run(self) -> list[DraftFact]:
         """Every statement of the article, in text order."""
-        candidates: list[_Candidate] = []
+        candidates: list[Candidate] = []
         for sentence in self.analysis.sentences:
             found = []
             for cue in CUES:
@@ -139,7 +139,7 @@ class _Drafter(Settling):
 
     # ------------------------------------------------------------- one cue
 
-    def _candidate(self, sentence: Sentence, cue: Cue, match: re.Match[str]) -> _Candidate | None:
+    def _candidate(self, sentence: Sentence, cue: Cue, match: re.Match[str]) -> Candidate | None:
         """The statement one cue makes, with its speaker and body; None when it drafts nothing."""
         verb = match.start("verb") if "verb" in cue.pattern.groupindex and match.start("verb") >= 0 else match.start()
         if cue.kind in (CLAIM, CONDEMNATION, VOW, CALL, ACCUSATION, DENIAL) and cue.act:
@@ -165,7 +165,7 @@ class _Drafter(Settling):
         kind = cue.kind
         clause = self._clause(sentence, match.start(), narrow=attribution.publisher)
         start, end = self._span(clause, attribution)
-        candidate = _Candidate(
+        candidate = Candidate(
             kind,
             cue.rule,
             self.text[match.start() : match.end()],
@@ -191,15 +191,15 @@ class _Drafter(Settling):
 
     # ------------------------------------------------------------- output
 
-    def _fact(self, c: _Candidate) -> DraftFact:
+    def _fact(self, c: Candidate) -> DraftFact:
         """The candidate as a drafted fact in the curator format."""
-        body: dict[str, Any] = {"type": c.kind, "by": _one(list(c.by))}
+        body: dict[str, Any] = {"type": c.kind, "by": one(list(c.by))}
         words = self._words(c) if c.kind in WORDS_TYPES and not c.attribution.publisher else []
         for key in _COPIED:
             if key in c.body and c.body[key] not in (None, [], ""):
                 body[key] = c.body[key]
         if words:
-            body["words"] = _one(words)
+            body["words"] = one(words)
         if c.kind in (ASSESSMENT, ACCUSATION, VOW, DENIAL, CLAIM) and "hedge" not in body:
             self._hedge(c)
             if "hedge" in c.body:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from kg.drafting.analysis import LINK_CONFIDENCE, Analysis, Mention, Sentence, slug
 from kg.drafting.context import distinct, is_agent
-from kg.drafting.quotations import _outside_quotations, in_quotation, paragraph, quotation_at
+from kg.drafting.quotations import in_quotation, outside_quotations, paragraph, quotation_at
 
 #: reporting verbs; "claimed" only with a clause after it ("claimed that", "claimed its fighters")
 REPORTING = re.compile(
@@ -99,7 +99,7 @@ def voice_of(analysis: Analysis, sentence: Sentence, start: int, end: int) -> Vo
     quotation = quotation_at(analysis, start, end)
     if quotation is not None:
         return _quotation_voice(analysis, sentence, quotation)
-    plain = _outside_quotations(analysis, sentence.start, sentence.end)
+    plain = outside_quotations(analysis, sentence.start, sentence.end)
     for finder in (_according_to, _reporting_before, _closing_attribution):
         voice = finder(analysis, sentence, plain, start, end)
         if voice is not None:
@@ -108,13 +108,13 @@ def voice_of(analysis: Analysis, sentence: Sentence, start: int, end: int) -> Vo
 
 
 def _quotation_voice(analysis: Analysis, sentence: Sentence, quotation: tuple[int, int]) -> Voice:
-    plain = _outside_quotations(analysis, sentence.start, sentence.end)
+    plain = outside_quotations(analysis, sentence.start, sentence.end)
     for finder in (_according_to, _reporting_before, _closing_attribution, _reporting_after_quote):
         voice = finder(analysis, sentence, plain, quotation[0], quotation[1])
         if voice is not None and voice.speaker is not None:
             return voice
     lo, _ = paragraph(analysis, quotation[0])
-    intro = _outside_quotations(analysis, lo, quotation[0])
+    intro = outside_quotations(analysis, lo, quotation[0])
     speech = list(_SPEECH_INTRO.finditer(intro))
     agents = {m.entity: m for m in agents_in(analysis, lo, quotation[0])}
     if speech and len(agents) == 1:

@@ -26,7 +26,7 @@ QUOTED_KEYS = frozenset(
 )
 
 
-def _yaml() -> YAML:
+def base_yaml() -> YAML:
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
@@ -50,19 +50,19 @@ def _date(value: str) -> Any:
         return int(value) if value.isdigit() else value
 
 
-def _tree(key: str, value: Any, flow: bool = False) -> Any:
+def tree(key: str, value: Any, flow: bool = False) -> Any:
     """A body value as ruamel nodes: mappings and lists, flow style inside a relation."""
     if isinstance(value, dict):
         node = CommentedMap()
         for k, v in value.items():
-            node[k] = _tree(k, v, flow)
+            node[k] = tree(k, v, flow)
         if flow:
             node.fa.set_flow_style()
         return node
     if isinstance(value, (list, tuple)):
         seq = CommentedSeq()
         for item in value:
-            seq.append(_tree(key, item, flow))
+            seq.append(tree(key, item, flow))
         if flow:
             seq.fa.set_flow_style()
         return seq
@@ -79,7 +79,7 @@ def _tree(key: str, value: Any, flow: bool = False) -> Any:
 def round_trip_yaml() -> YAML:
     """The reader and writer of the review's edits: merge's settings, and a one-key mapping in a flow list
     keeps its braces (``[x, attendanceAsWritten, {text: "..."}]``, as curators write it)."""
-    yaml = _yaml()
+    yaml = base_yaml()
     yaml.brace_single_entry_mapping_in_flow_sequence = True
     return yaml
 
@@ -111,14 +111,14 @@ def edit_tree(key: str, value: Any, depth: int = 0) -> Any:
     if depth == 0 and key == "relations" and isinstance(value, list):
         relations = CommentedSeq()
         for triple in value:
-            relations.append(_tree("relation", triple, flow=True) if isinstance(triple, list) else triple)
+            relations.append(tree("relation", triple, flow=True) if isinstance(triple, list) else triple)
         return relations
     if depth == 0 and key == "drafted" and isinstance(value, dict):
-        return _tree(key, value, flow=True)
+        return tree(key, value, flow=True)
     if isinstance(value, dict):
         node = CommentedMap()
         for k, v in value.items():
-            node[k] = edit_tree(k, v, depth + 1) if depth == 0 else _tree(k, v, flow=True)
+            node[k] = edit_tree(k, v, depth + 1) if depth == 0 else tree(k, v, flow=True)
         if depth > 0:
             node.fa.set_flow_style()
         return node
@@ -126,9 +126,9 @@ def edit_tree(key: str, value: Any, depth: int = 0) -> Any:
         if depth == 0:
             seq = CommentedSeq()
             for item in value:
-                seq.append(_tree(key, item, flow=True))
+                seq.append(tree(key, item, flow=True))
             return seq
-        return _tree(key, value, flow=True)
+        return tree(key, value, flow=True)
     return _scalar(key, value)
 
 

@@ -148,17 +148,17 @@ def build_dataset(
     if errors:
         raise BuildFailed(errors)
 
-    _add_registry(graphs.setdefault(iris.REGISTRY_GRAPH, set()), registry)
-    _add_background(graphs.setdefault(iris.BACKGROUND_GRAPH, set()), registry)
+    add_registry(graphs.setdefault(iris.REGISTRY_GRAPH, set()), registry)
+    add_background(graphs.setdefault(iris.BACKGROUND_GRAPH, set()), registry)
     graphs[iris.ONTOLOGY_GRAPH] = set(onto_graph)  # type: ignore[arg-type]
     provenance = graphs.setdefault(iris.PROVENANCE_GRAPH, set())
-    _add_provenance(provenance, layout, articles, ontology_dir, build_time, len(records) > 0)
+    add_provenance(provenance, layout, articles, ontology_dir, build_time, len(records) > 0)
     graphs = {name: triples for name, triples in graphs.items() if triples}
     _summarise(graphs, articles, registry, summary)
     return BuildResult(graphs, summary, articles, registry, origins)
 
 
-def _add_registry(graph: TripleSink, registry: dict[str, Entity]) -> None:
+def add_registry(graph: TripleSink, registry: dict[str, Entity]) -> None:
     for entity in registry.values():
         for cls in entity.types:
             graph.add((entity.iri, RDF.type, cls))
@@ -172,7 +172,7 @@ def _add_registry(graph: TripleSink, registry: dict[str, Entity]) -> None:
             graph.add((entity.iri, RDFS.comment, Literal(entity.note, lang="en")))
 
 
-def _add_background(graph: TripleSink, registry: dict[str, Entity]) -> None:
+def add_background(graph: TripleSink, registry: dict[str, Entity]) -> None:
     for entity in registry.values():
         if entity.wikidata:
             graph.add((entity.iri, SKOS.exactMatch, WD[entity.wikidata]))
@@ -195,7 +195,7 @@ def _build_time(given: dt.datetime | None) -> dt.datetime | None:
     return None
 
 
-def _add_provenance(
+def add_provenance(
     graph: TripleSink,
     layout: CorpusLayout,
     articles: list[Article],

@@ -3,7 +3,7 @@
 Every result of :mod:`kg.pipeline.validation`, of a shape or of a quality check
 (:mod:`kg.pipeline.qualitychecks`), is a :class:`Finding` with its severity, focus node, path, constraint
 component, source shape (a check is named ``checks/<name>``) and message, each node also named by its
-label; :func:`_finding` reads one off a SHACL validation report.
+label; :func:`read_finding` reads one off a SHACL validation report.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _local(term: object) -> str:
     return text.rsplit("#", 1)[-1] if "#" in text else text
 
 
-def _name(graph: Graph, term: object) -> str:
+def term_name(graph: Graph, term: object) -> str:
     """A node as a person reads it: its prefixed name or IRI."""
     if isinstance(term, URIRef):
         return graph.namespace_manager.normalizeUri(term)
@@ -53,7 +53,7 @@ def _name(graph: Graph, term: object) -> str:
 def _path_name(graph: Graph, path: Node | None) -> str:
     """A SHACL property path as SPARQL writes it (``kgo:a|kgo:b``, ``^kgo:a``, ``kgo:a/kgo:b``), read from graph."""
     if not isinstance(path, BNode):
-        return _name(graph, path)
+        return term_name(graph, path)
     for predicate, joiner in ((SH.alternativePath, "|"), (RDF.first, "/")):
         members = graph.value(path, predicate)
         if members is not None:
@@ -70,12 +70,12 @@ def _path_name(graph: Graph, path: Node | None) -> str:
             return (
                 f"{prefix}({_path_name(graph, inner)}){suffix}"
                 if isinstance(inner, BNode)
-                else (f"{prefix}{_name(graph, inner)}{suffix}")
+                else (f"{prefix}{term_name(graph, inner)}{suffix}")
             )
     return str(path)
 
 
-def _label(view: Graph, term: Node | None) -> str:
+def term_label(view: Graph, term: Node | None) -> str:
     if isinstance(term, (URIRef, BNode)):
         label = view.value(term, RDFS.label)
         if label is not None:
@@ -86,7 +86,7 @@ def _label(view: Graph, term: Node | None) -> str:
 def _shape_name(shapes: Graph, shape: Node | None) -> tuple[str, str]:
     """The shape's name and label; a property shape is named by its node shape and path."""
     if isinstance(shape, URIRef):
-        return _name(shapes, shape), str(shapes.value(shape, RDFS.label) or "")
+        return term_name(shapes, shape), str(shapes.value(shape, RDFS.label) or "")
     parent = shapes.value(None, SH.property, shape)
     path = shapes.value(shape, SH.path)
     if parent is not None:
@@ -95,7 +95,7 @@ def _shape_name(shapes: Graph, shape: Node | None) -> tuple[str, str]:
     return "(anonymous shape)", ""
 
 
-def _finding(report: Graph, shapes: Graph, view: Graph, result: Node) -> Finding:
+def read_finding(report: Graph, shapes: Graph, view: Graph, result: Node) -> Finding:
     severity = report.value(result, SH.resultSeverity)
     focus = report.value(result, SH.focusNode)
     path = report.value(result, SH.resultPath)
@@ -110,11 +110,11 @@ def _finding(report: Graph, shapes: Graph, view: Graph, result: Node) -> Finding
         severity=_local(severity),
         shape=shape_name,
         shape_label=shape_label,
-        focus=_name(view, focus),
-        focus_label=_label(view, focus),
+        focus=term_name(view, focus),
+        focus_label=term_label(view, focus),
         component=_local(component),
         message=messages[0] if messages else "",
         path=_path_name(report, path) if path is not None else None,
-        value=_name(view, value) if value is not None else None,
+        value=term_name(view, value) if value is not None else None,
         terms=tuple(t for t in (focus, value) if t is not None),
     )

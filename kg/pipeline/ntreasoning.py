@@ -16,7 +16,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
-from kg.pipeline.reasoning import _DATA_PREFIXES, _SCHEMA_PREDICATES, _TRIVIAL_TYPES, Schema
+from kg.pipeline.reasoning import DATA_PREFIXES, SCHEMA_PREDICATES, TRIVIAL_TYPES, Schema
 
 #: a triple whose terms are written in N-Triples (see :data:`kg.rdf.ntriples.NTriple`)
 Strings = tuple[str, str, str]
@@ -57,7 +57,7 @@ class Rules:
         #: the predicates the rules join on: only their triples are indexed, and only they link two units
         self.joined = frozenset(self.transitive | set(self.chain_first) | set(self.chain_second))
         self.joined_names = frozenset(self.terms[p] for p in self.joined)
-        self.schema_names = frozenset(p.n3() for p in _SCHEMA_PREDICATES)
+        self.schema_names = frozenset(p.n3() for p in SCHEMA_PREDICATES)
 
     def id(self, text: str) -> int:
         """The number of a term written in N-Triples."""
@@ -165,10 +165,10 @@ def keep_strings(triple: Strings) -> bool:
     return not (p == _SAME_AS_NT and s == o)
 
 
-_DATA_NT_PREFIXES = tuple("<" + prefix for prefix in _DATA_PREFIXES)
+_DATA_NT_PREFIXES = tuple("<" + prefix for prefix in DATA_PREFIXES)
 _RDF_TYPE_NT = RDF.type.n3()
 _SAME_AS_NT = OWL.sameAs.n3()
-_TRIVIAL_TYPE_NT = frozenset(t.n3() for t in _TRIVIAL_TYPES)
+_TRIVIAL_TYPE_NT = frozenset(t.n3() for t in TRIVIAL_TYPES)
 
 
 def _literal_nt(term: Literal) -> str:

@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from kg.pipeline.findings import Finding, _label, _name
+from kg.pipeline.findings import Finding, term_label, term_name
 from kg.rdf.namespaces import KGS, SH
 from kg.sparql.engine import OxigraphEngine
 from kg.sparql.querylib import NamedQuery, library
@@ -56,14 +56,14 @@ def run_checks(
     findings = []
     for row in check_rows(store) if rows is None else rows:
         focus = row.values[0][1]
-        details = ", ".join(f"{name} {_name(view, value)}" for name, value in row.values if value is not None)
+        details = ", ".join(f"{name} {term_name(view, value)}" for name, value in row.values if value is not None)
         shape = f"checks/{row.check.name}"
         finding = Finding(
             severity="Violation",
             shape=shape,
             shape_label=row.check.question,
-            focus=_name(view, focus),
-            focus_label=_label(view, focus),
+            focus=term_name(view, focus),
+            focus_label=term_label(view, focus),
             component="SPARQLConstraintComponent",
             message=f"{details}. Fix: {row.check.fix}",
             terms=tuple(value for _, value in row.values if value is not None),

@@ -42,8 +42,8 @@ from kg.rdf.ntriples import Triple
 INFERRED_GRAPH = iris.INFERRED_GRAPH
 
 _SCRATCH_ASSERTED = URIRef(iris.GRAPH_NS + "scratch/asserted")
-_TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
-_DATA_PREFIXES = (iris.ENTITY_NS, iris.GRAPH_NS)
+TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
+DATA_PREFIXES = (iris.ENTITY_NS, iris.GRAPH_NS)
 
 
 @dataclass
@@ -106,7 +106,7 @@ def keep(triple: tuple[object, object, object]) -> bool:
     s, p, o = triple
     if isinstance(s, (Literal, BNode)) or isinstance(o, BNode) or isinstance(p, BNode):
         return False
-    if not str(s).startswith(_DATA_PREFIXES):
+    if not str(s).startswith(DATA_PREFIXES):
         return False
     # compared as strings: these are IRIs (the checks above), and rdflib's equality is slow
     if str(p) == _RDF_TYPE and isinstance(o, URIRef) and str(o) in _TRIVIAL_TYPE_NAMES:
@@ -118,7 +118,7 @@ def keep(triple: tuple[object, object, object]) -> bool:
 
 _RDF_TYPE = str(RDF.type)
 _SAME_AS = str(OWL.sameAs)
-_TRIVIAL_TYPE_NAMES = {str(t) for t in _TRIVIAL_TYPES}
+_TRIVIAL_TYPE_NAMES = {str(t) for t in TRIVIAL_TYPES}
 
 
 def infer(dataset: Data) -> Inference:
@@ -319,7 +319,7 @@ def infer_rules(dataset: Data) -> Inference:
     return Inference({triple for triple in entailed if keep(triple)}, len(entailed), [])
 
 
-_SCHEMA_PREDICATES = {
+SCHEMA_PREDICATES = {
     RDFS.subClassOf,
     RDFS.subPropertyOf,
     OWL.inverseOf,
@@ -336,7 +336,7 @@ def _schema_graph(asserted: set[Triple]) -> Graph:
     """The triples :meth:`Schema.of` reads (hierarchies, characteristics, chains and their lists), as a graph."""
     graph = Graph(bind_namespaces="core")
     graph.addN(
-        (s, p, o, graph) for s, p, o in asserted if p in _SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES)
+        (s, p, o, graph) for s, p, o in asserted if p in SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES)
     )
     return graph
 

@@ -76,7 +76,7 @@ from rdflib.term import Node
 from kg.pipeline.findings import Finding
 from kg.pipeline.reasoning import INFERRED_GRAPH
 from kg.pipeline.shapereads import dependencies
-from kg.pipeline.unitcontext import ContextIndex, _ontology, exported_triples, shared_context
+from kg.pipeline.unitcontext import ContextIndex, exported_triples, ontology_or_default, shared_context
 from kg.pipeline.unitpartition import Partition, Triple
 from kg.pipeline.validation import finding_order, load_shapes, run_shapes, shacl_engine, shape_findings
 from kg.pipeline.validationview import asserted_quads
@@ -212,7 +212,7 @@ def shared_findings(
         ontology: The ontology the view merges in (default: the project's); validated with the shared unit.
     """
     partition = Partition(article_ids)
-    unit = list({t: None for t in (*shared_unit, *_ontology(ontology))})
+    unit = list({t: None for t in (*shared_unit, *ontology_or_default(ontology))})
     units: dict[str | None, tuple[Collection[Triple], Collection[Triple]]] = {None: (unit, context)}
     return validate_units(units, lambda node: None if partition.is_shared(node) else "", shapes)[None]
 
@@ -260,7 +260,7 @@ def validate_by_units(
     ids = sorted(set(article_ids))
     partition = Partition(ids)
     deps = dependencies(shapes)
-    onto = _ontology(ontology)
+    onto = ontology_or_default(ontology)
     units = partition.units(asserted_triples(data))
     index = ContextIndex((t for unit in units.values() for t in unit), onto, deps)
     found: dict[str | None, list[Finding]] = {}

@@ -12,7 +12,7 @@ another article it answers). A unit therefore also keeps
 
 and a unit read back is checked again when an export of a node it reads changed: one of an article made
 again, of an article removed, or of the shared graphs (:func:`stale_units`); a build by units checks the
-articles it made and those (:func:`_check_units`).
+articles it made and those (:func:`check_units`).
 
 What spans units is checked over the whole on every build: the shapes on the shared unit (registry,
 background, provenance, and whatever the articles state of registry entities) and the quality checks
@@ -177,7 +177,7 @@ def shared_problems(
     from kg.pipeline.shapereads import dependencies
     from kg.pipeline.unitcontext import ContextIndex
     from kg.pipeline.unitpartition import Partition
-    from kg.pipeline.validationview import _ontology
+    from kg.pipeline.validationview import ontology_or_default
 
     deps = dependencies()
     rows = list(exports)
@@ -185,7 +185,7 @@ def shared_problems(
         # what the shared unit reads of an article is the exports of the nodes it points at
         pointed = {nt_triple(t)[2] for t in shared_unit if not isinstance(t[2], Literal)}
         rows = [row for row in rows if row[0] in pointed]
-    ontology = _ontology(None)
+    ontology = ontology_or_default(None)
     index = ContextIndex([*shared_unit, *rdflib_rows(rows)], ontology, deps)
     is_shared = Partition(article_ids).is_shared
 
@@ -216,7 +216,7 @@ def shared_problems(
     return problems, {"key": key, "problems": [to_record(problem) for problem in rest]}
 
 
-def _check_units(
+def check_units(
     units: dict[str, Unit],
     made: dict[str, set[Triple]],
     shared: list[Triple],

@@ -174,10 +174,10 @@ class ContextIndex:
 
 def _with_ontology(triples: Iterable[Triple], ontology: Graph | None) -> Iterator[Triple]:
     yield from triples
-    yield from _ontology(ontology)
+    yield from ontology_or_default(ontology)
 
 
-def _ontology(ontology: Graph | None) -> Graph:
+def ontology_or_default(ontology: Graph | None) -> Graph:
     return ontology if ontology is not None else _project_ontology()
 
 
@@ -218,6 +218,6 @@ def shared_context(
         ontology: The ontology the view merges in (default: the project's); it is part of the shared unit.
         deps: What the shapes read (default: the project's shapes).
     """
-    onto = _ontology(ontology)
+    onto = ontology_or_default(ontology)
     index = ContextIndex([*shared_unit, *exports], onto, deps)
     return index.for_unit([*shared_unit, *onto], Partition(article_ids).is_shared)

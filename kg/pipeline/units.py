@@ -145,8 +145,8 @@ def build_units(
     """
     from kg.curation.corpus import load_article
     from kg.curation.registry import alias_errors, alias_index, aliases_in, load_registry, load_wikidata
-    from kg.pipeline.build import Summary, _add_background, _add_provenance, _add_registry, article_counts
-    from kg.pipeline.unitcheck import _check_units
+    from kg.pipeline.build import Summary, add_background, add_provenance, add_registry, article_counts
+    from kg.pipeline.unitcheck import check_units
     from kg.rdf.ontology import Vocabulary, load_ontology
 
     layout = CorpusLayout(corpus)
@@ -181,8 +181,8 @@ def build_units(
     if progress is not None:
         progress(f"{len(units)} article(s) unchanged, {len(fresh)} to build")
 
-    registry_triples = _registry_triples(registry, _add_registry)
-    background_triples = _registry_triples(registry, _add_background)
+    registry_triples = _registry_triples(registry, add_registry)
+    background_triples = _registry_triples(registry, add_background)
     shared_rows = nt_rows(registry_triples)
     background = nt_rows(background_triples)
     ontology = list(onto_graph)
@@ -251,7 +251,7 @@ def build_units(
         summary.statements_by_type.update(unit.statements_by_type)
     provenance: set[Triple] = set()
     articles = [ArticleFiles(stem, unit.sha256, *files[stem]) for stem, unit in units.items()]
-    _add_provenance(provenance, layout, articles, ontology_dir, build_time, bool(records))  # type: ignore[arg-type]
+    add_provenance(provenance, layout, articles, ontology_dir, build_time, bool(records))  # type: ignore[arg-type]
     rows: dict[URIRef, list[Strings]] = {
         iris.REGISTRY_GRAPH: shared_rows,
         iris.BACKGROUND_GRAPH: background,
@@ -264,7 +264,7 @@ def build_units(
     rechecked: list[str] = []
     if check:
         shared_triples = [*registry_triples, *background_triples]
-        shared_unit, shared_exports, rechecked = _check_units(
+        shared_unit, shared_exports, rechecked = check_units(
             units,
             {stem: triples for stem, (_, triples) in made.items()},
             shared_triples,

@@ -41,9 +41,15 @@ from rdflib.namespace import RDF
 from kg import resources
 from kg.curation.yamlsrc import shown
 from kg.errors import InputError
-from kg.pipeline.findings import Finding, _finding
+from kg.pipeline.findings import Finding, read_finding
 from kg.pipeline.qualitychecks import run_checks
-from kg.pipeline.validationview import _ontology, _store, _view, asserted_quads, inferred_triples
+from kg.pipeline.validationview import (
+    asserted_quads,
+    inferred_triples,
+    ontology_or_default,
+    store_of_quads,
+    view_of_quads,
+)
 from kg.rdf import namespaces
 from kg.rdf.namespaces import KGS, SH
 
@@ -121,14 +127,14 @@ def validate(
     Returns:
         The report; the dataset is not changed.
     """
-    ontology = _ontology(None)
+    ontology = ontology_or_default(None)
     quads = list(asserted_quads(dataset))  # read once, for both engines
-    view = _view(quads, ontology)
+    view = view_of_quads(quads, ontology)
     shapes_graph = shapes if shapes is not None else load_shapes()
     report_graph = run_shapes(view, shapes_graph, inplace=True)  # the view is a copy made here
     findings = shape_findings(report_graph, shapes_graph, view)
     if checks:
-        findings.extend(run_checks(_store(quads, ontology), view, report_graph))
+        findings.extend(run_checks(store_of_quads(quads, ontology), view, report_graph))
     findings.sort(key=finding_order)
     namespaces.bind(report_graph)
     return Report(findings, report_graph, len(view), inferred_triples(dataset), list(sources))
@@ -180,7 +186,8 @@ def run_shapes(data: Graph, shapes: Graph, inplace: bool = False, engine: str | 
 def shape_findings(report_graph: Graph, shapes: Graph, data: Graph) -> list[Finding]:
     """Every result of a pySHACL report as a finding, in report order (nodes are named by their labels in data)."""
     return [
-        _finding(report_graph, shapes, data, result) for result in report_graph.subjects(RDF.type, SH.ValidationResult)
+        read_finding(report_graph, shapes, data, result)
+        for result in report_graph.subjects(RDF.type, SH.ValidationResult)
     ]
 
 

@@ -44,14 +44,14 @@ def validation_view(dataset: Dataset, ontology: Graph | None = None) -> Graph:
     Returns:
         A new graph; the dataset is not changed.
     """
-    return _view(asserted_quads(dataset), _ontology(ontology))
+    return view_of_quads(asserted_quads(dataset), ontology_or_default(ontology))
 
 
-def _ontology(ontology: Graph | None) -> Graph:
+def ontology_or_default(ontology: Graph | None) -> Graph:
     return ontology if ontology is not None else load_ontology(resources.ontology_dir())
 
 
-def _view(quads: Iterable[tuple[Node, Node, Node, Node | None]], ontology: Graph) -> Graph:
+def view_of_quads(quads: Iterable[tuple[Node, Node, Node, Node | None]], ontology: Graph) -> Graph:
     view = Graph(bind_namespaces="core")
     namespaces.bind(view)
     view.addN((s, p, o, view) for s, p, o, _ in quads)
@@ -78,10 +78,10 @@ def check_store(dataset: Dataset, ontology: Graph | None = None) -> ox.Store:
     Returns:
         A new in-memory store; the dataset is not changed.
     """
-    return _store(asserted_quads(dataset), _ontology(ontology))
+    return store_of_quads(asserted_quads(dataset), ontology_or_default(ontology))
 
 
-def _store(quads: Iterable[tuple[Node, Node, Node, Node | None]], ontology: Graph) -> ox.Store:
+def store_of_quads(quads: Iterable[tuple[Node, Node, Node, Node | None]], ontology: Graph) -> ox.Store:
     term = functools.lru_cache(maxsize=1 << 16)(to_oxigraph)
     ontology_graph = ox.NamedNode(str(iris.ONTOLOGY_GRAPH))
 

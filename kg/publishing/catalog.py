@@ -53,7 +53,7 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID, XSD
 from rdflib.term import Node
 
-from kg.publishing.voidcounts import ENTITY_SPACE, Counts, _DatasetFigures, _entities
+from kg.publishing.voidcounts import ENTITY_SPACE, Counts, DatasetFigures, count_entities
 from kg.rdf import formatregistry, iris, namespaces, rdfio
 from kg.rdf.namespaces import DCAT, KGD, SCHEMA, SPDX
 from kg.rdf.ntriples import NTriple, Triple, nt_triple, parse_nt_term
@@ -190,7 +190,7 @@ def dataset_description(
     add(ds, VOID.uriSpace, Literal(ENTITY_SPACE))
     add(ds, VOID.sparqlEndpoint, sparql_endpoint)
     articles = {name: _article_of(provenance, URIRef(name[1:-1])) for name, _ in graphs}
-    figures = _DatasetFigures()
+    figures = DatasetFigures()
     article_values: dict[str, list[tuple[str, str]]] = {}
     for name, g in graphs:
         columns = figures.add(name, g).columns
@@ -253,7 +253,7 @@ def _add_counts(graph: Graph, subject: URIRef, counts: Counts) -> None:
         graph.add((subject, prop, Literal(value, datatype=XSD.integer)))
 
 
-def _add_partitions(graph: Graph, ds: URIRef, figures: _DatasetFigures) -> None:
+def _add_partitions(graph: Graph, ds: URIRef, figures: DatasetFigures) -> None:
     """A class partition per class (its instances) and a property partition per property (its triples)."""
     # blank nodes labelled in the order of their class or property: the same description, the same labels
     for number, cls in enumerate(sorted(figures.instances_of)):
@@ -261,7 +261,7 @@ def _add_partitions(graph: Graph, ds: URIRef, figures: _DatasetFigures) -> None:
         part = BNode(f"classPartition{number}")
         graph.add((ds, VOID.classPartition, part))
         graph.add((part, VOID["class"], parse_nt_term(cls)))
-        entities = _entities(members)
+        entities = count_entities(members)
         graph.add((part, VOID.entities, Literal(entities, datatype=XSD.integer)))
         graph.add((part, VOID.distinctSubjects, Literal(len(members), datatype=XSD.integer)))
     for number, prop in enumerate(sorted(figures.triples_of)):

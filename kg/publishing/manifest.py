@@ -36,7 +36,7 @@ def manifest_entries(folder: Path) -> dict[str, tuple[str, int]]:
     for path in folder.rglob("*"):
         name = path.relative_to(folder).as_posix()
         if path.is_file() and name != MANIFEST:
-            entries[name] = (_sha256(path), path.stat().st_size)
+            entries[name] = (sha256(path), path.stat().st_size)
     return dict(sorted(entries.items()))
 
 
@@ -112,7 +112,7 @@ def _is_inside(name: str) -> bool:
     return bool(name) and not path.is_absolute() and ".." not in path.parts and path.as_posix() == name
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
     with path.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 

@@ -47,7 +47,7 @@ from rdflib.namespace import OWL
 
 from kg import __version__, resources
 from kg.errors import InputError
-from kg.publishing.destination import _WORK_PREFIX, MARKER, check_destination, install
+from kg.publishing.destination import MARKER, WORK_PREFIX, check_destination, install
 from kg.publishing.manifest import PublishError, write_manifest
 from kg.rdf import iris, namespaces, rdfio
 from kg.rdf.ontology import own_module, stamp_version, version_iri
@@ -167,7 +167,7 @@ def publish(
     # an update is staged inside the destination, so that its files move in by renames on one file system
     parent = out_dir if updating else out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX + "new-" if updating else f".{out_dir.name}.", dir=parent))
+    staging = Path(tempfile.mkdtemp(prefix=WORK_PREFIX + "new-" if updating else f".{out_dir.name}.", dir=parent))
     try:
         staging.chmod(0o777 & ~rdfio.current_umask())  # mkdtemp makes it private; a publication is for sharing
         for name, content in files.items():

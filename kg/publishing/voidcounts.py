@@ -1,6 +1,6 @@
 """The VoID counts of a graph or a dataset: triples, entities, distinct terms, and the partitions.
 
-:func:`count` and :func:`count_strings` give a graph's figures (:class:`Counts`); ``_DatasetFigures``
+:func:`count` and :func:`count_strings` give a graph's figures (:class:`Counts`); ``DatasetFigures``
 gathers them over every graph of a dataset, with the class and property partitions that
 :mod:`kg.publishing.catalog` writes into the dataset description.
 
@@ -89,7 +89,7 @@ _ENTITY_SPACE_NT = "<" + ENTITY_SPACE + ">"
 _CAPITAL_IN_TAG = re.compile(r'"@[^"\n]*[A-Z][^"\n]*$', re.M)
 
 
-def _entities(subjects: set[str]) -> int:
+def count_entities(subjects: set[str]) -> int:
     """How many of the subjects (N-Triples forms) are entities, counted in C."""
     return sum(map(str.startswith, subjects, repeat(_ENTITY_START))) - (_ENTITY_SPACE_NT in subjects)
 
@@ -134,14 +134,14 @@ class _GraphFigures:
         typed = list(map(_TYPE_NT.__eq__, predicate_column))
         classes = set(compress(object_column, typed))
         counts = Counts(
-            len(subject_column), _entities(subjects), len(subjects), len(objects), len(properties), len(classes)
+            len(subject_column), count_entities(subjects), len(subjects), len(objects), len(properties), len(classes)
         )
         return cls(
             counts, subjects, objects, properties, classes, (subject_column, predicate_column, object_column), typed
         )
 
 
-class _DatasetFigures:
+class DatasetFigures:
     """The counts of every graph, and over the union of the graphs the counts and the partitions."""
 
     def __init__(self) -> None:
@@ -184,7 +184,7 @@ class _DatasetFigures:
     def counts(self) -> Counts:
         """The dataset's counts: triples summed over the graphs, the distinct figures over their union."""
         distinct = (len(self.subjects), len(self.objects), len(self.properties), len(self.classes))
-        return Counts(self.quads, _entities(self.subjects), *distinct)
+        return Counts(self.quads, count_entities(self.subjects), *distinct)
 
 
 __all__ = ["ENTITY_SPACE", "Counts", "count", "count_strings", "is_entity"]

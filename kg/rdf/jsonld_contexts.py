@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 from kg import resources
 from kg.errors import InputError
 from kg.rdf import iris
-from kg.rdf.xml_entities import _MIB, expansion_limit
+from kg.rdf.xml_entities import MIB, expansion_limit
 
 #: The IRI of the project's JSON-LD context (``kg/context.jsonld``, published beside the data);
 #: a document that names it is read with the shipped file, never fetched.
@@ -55,7 +55,7 @@ def context_salt() -> str:
     return sha.hexdigest()
 
 
-def _never_fetched(what: str, iri: str | None) -> str:
+def never_fetched(what: str, iri: str | None) -> str:
     example = iri or "https://example.org/context.jsonld"
     return (
         f"{what} is not read: kg never fetches a JSON-LD context, from the web or from a file. "
@@ -168,7 +168,7 @@ class _Contexts:
         if file is None:
             shown = reference if reference == iri else f"{reference} ({iri})"
             line = _line_of(origin.raw, reference)
-            raise InputError(origin.path, line, _never_fetched(f"the JSON-LD context {shown}", iri))
+            raise InputError(origin.path, line, never_fetched(f"the JSON-LD context {shown}", iri))
         if iri not in self.loaded:
             copy = f"the copy of the JSON-LD context {iri} ({CONTEXTS_VARIABLE})"
             try:
@@ -188,7 +188,7 @@ class _Contexts:
             raise InputError(
                 self.document.path,
                 _line_of(origin.raw, reference) if origin is self.document else None,
-                f"the JSON-LD contexts this document names would make it more than {self.limit // _MIB} MiB "
+                f"the JSON-LD contexts this document names would make it more than {self.limit // MIB} MiB "
                 "once written in: name each context once, at the top",
             )
         return context

@@ -58,7 +58,7 @@ _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
 _ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
-def _unescape(escaped: str) -> str:
+def unescape(escaped: str) -> str:
     """The characters of an N-Triples string (between its quotes)."""
     if "\\" not in escaped:
         return escaped
@@ -83,7 +83,7 @@ def parse_nt_term(text: str) -> Node:
     end = text.rfind('"')
     if not text.startswith('"') or end < 1:
         raise ValueError(f"not an N-Triples term: {text!r}")
-    lexical, tail = _unescape(text[1:end]), text[end + 1 :]
+    lexical, tail = unescape(text[1:end]), text[end + 1 :]
     if tail.startswith("@"):
         return Literal(lexical, lang=tail[1:])
     if tail.startswith("^^<") and tail.endswith(">"):
@@ -93,6 +93,6 @@ def parse_nt_term(text: str) -> Node:
     return Literal(lexical)
 
 
-def _sort_key(term: Node) -> tuple[str, str]:
+def sort_key(term: Node) -> tuple[str, str]:
     """What the writers sort rdflib terms by: their kind, then their N-Triples form."""
     return (type(term).__name__, term.n3())

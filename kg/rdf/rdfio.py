@@ -34,7 +34,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.rdf import formatregistry, namespaces, readers
-from kg.rdf.ntriples import NTriple, Triple, _sort_key
+from kg.rdf.ntriples import NTriple, Triple, sort_key
 from kg.rdf.turtlewriter import TurtleWriter
 
 TRIG = "kerman-kg.trig"
@@ -72,7 +72,7 @@ def canonical_triples(source: Graph | Collection[Triple]) -> list[Triple]:
     if _has_blank_nodes(triples):
         graph = source if isinstance(source, Graph) else _graph_of(triples)
         triples = list(to_canonical_graph(graph))  # blank node labels from content, not from chance
-    return sorted(triples, key=lambda t: tuple(_sort_key(x) for x in t))
+    return sorted(triples, key=lambda t: tuple(sort_key(x) for x in t))
 
 
 def canonical_copy(dataset: Dataset) -> Dataset:

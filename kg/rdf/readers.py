@@ -37,7 +37,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.rdf import formatregistry
-from kg.rdf.jsonld_contexts import _never_fetched, inline_contexts
+from kg.rdf.jsonld_contexts import inline_contexts, never_fetched
 from kg.rdf.xml_entities import check_entities
 
 
@@ -195,7 +195,7 @@ def _syntax_error(path: Path, fmt: str, source: _Source, exc: SyntaxError) -> In
     """Oxigraph's syntax error as the project's error: file, line, what the parser found."""
     text = " ".join(str(exc.msg or exc).split())
     if "LoadDocumentCallback" in text:  # a context the checks below did not see: still never fetched
-        return InputError(path, None, _never_fetched("a JSON-LD context this document names", None))
+        return InputError(path, None, never_fetched("a JSON-LD context this document names", None))
     line = exc.lineno if isinstance(exc.lineno, int) and not source.rewritten else None
     position = _POSITION.match(text)
     if position:

@@ -19,7 +19,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from kg.rdf import namespaces
-from kg.rdf.ntriples import NTriple, Triple, _sort_key, _unescape, parse_nt_term
+from kg.rdf.ntriples import NTriple, Triple, parse_nt_term, sort_key, unescape
 
 _TYPE_NAME = str(RDF.type)
 _LABEL_NAME = str(RDFS.label)
@@ -52,13 +52,13 @@ def _string_order(objects: list[str]) -> list[str] | None:
         elif first != '"':
             return None
         elif term[-1] == '"':
-            keys.append((1, "", _unescape(term[1:-1])))
+            keys.append((1, "", unescape(term[1:-1])))
         else:
             end = term.rfind('"')
             language = term[end + 2 :]
             if term[end + 1] != "@" or not language.islower():
                 return None
-            keys.append((1, language, _unescape(term[1:end])))
+            keys.append((1, language, unescape(term[1:end])))
     return [term for _, term in sorted(zip(keys, objects, strict=True))]
 
 
@@ -219,7 +219,7 @@ class TurtleWriter:
         # rdflib's order of mixed terms, as graph() gets it: sorted by kind and N3 first, then by rdflib's order
         # (a stable sort: literals it cannot tell apart keep the first order)
         pairs = [(self._term(term), term) for term in objects]
-        pairs.sort(key=lambda pair: _sort_key(pair[0]))
+        pairs.sort(key=lambda pair: sort_key(pair[0]))
         pairs.sort(key=lambda pair: pair[0])  # type: ignore[arg-type,return-value]
         return [term for _, term in pairs]
 
@@ -259,7 +259,7 @@ class TurtleWriter:
                 if len(objects) > 1:
                     # rdflib's order of mixed terms, from the order the old writer added them in (canonical):
                     # rdflib's sort leaves literals it cannot compare in the order it found them
-                    objects = sorted(sorted(objects, key=_sort_key))  # type: ignore[type-var]
+                    objects = sorted(sorted(objects, key=sort_key))  # type: ignore[type-var]
                 text.append(" " + self._label(objects[0]))
                 for obj in objects[1:]:
                     text.append(",\n        " + self._label(obj))

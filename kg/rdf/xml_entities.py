@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 
-_MIB = 1024 * 1024
+MIB = 1024 * 1024
 
 
 def expansion_limit(file_size: int) -> int:
@@ -25,7 +25,7 @@ def expansion_limit(file_size: int) -> int:
 
     Entities that abbreviate namespaces (``&owl;Class``, as Protégé writes them) stay far below it.
     """
-    return 16 * _MIB + 10 * file_size
+    return 16 * MIB + 10 * file_size
 
 
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -98,7 +98,7 @@ def _line_at(text: mmap.mmap, offset: int) -> int:
 
 def _too_much(name: bytes, limit: int) -> str:
     return (
-        f"the XML entities this file declares would expand to more than {limit // _MIB} MiB of text "
+        f"the XML entities this file declares would expand to more than {limit // MIB} MiB of text "
         f"(passed at entity '{name.decode('utf-8', 'replace')}'): kg refuses entities that nest or repeat "
         "this much (an XML entity bomb). Write the text out in the document, or declare fewer and shorter entities"
     )

@@ -9,7 +9,7 @@ from typing import Any
 from kg.review.document import AnnotationFile
 
 
-def _summary(graph: Any, annotation: AnnotationFile) -> dict[str, Any]:
+def summary(graph: Any, annotation: AnnotationFile) -> dict[str, Any]:
     """The article's summary from its built graph: statements by type, figures, new entities, size."""
     from collections import Counter
 
@@ -46,7 +46,7 @@ def _summary(graph: Any, annotation: AnnotationFile) -> dict[str, Any]:
     }
 
 
-def _article_facts(dataset: Any, stem: str) -> list[dict[str, Any]]:
+def article_facts(dataset: Any, stem: str) -> list[dict[str, Any]]:
     """The named query article-facts over the built dataset: what the graph now holds of the article."""
     from kg.sparql.engine import OxigraphEngine
     from kg.sparql.querying import run

@@ -30,8 +30,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from kg.curation.annotation_reader import BODIES, REVIEW_STATES
 from kg.drafting import writer
 from kg.rdf import iris
-from kg.review.files import ABSENT, ReviewError, _dump, _lines, _load, _read_back, _shown, digest_of, read_bytes
-from kg.review.item_form import BODY_KEYS, SECTIONS, _noun, clean_item
+from kg.review.files import ABSENT, ReviewError, digest_of, dump, lines_of, load, read_back, read_bytes, shown
+from kg.review.item_form import BODY_KEYS, SECTIONS, clean_item, noun
 
 #: the keys of items, bodies and records in the order curators write them: where a new key goes
 KEY_ORDER = (
@@ -121,12 +121,12 @@ class AnnotationFile:
 
     @classmethod
     def parse(cls, path: Path, stem: str, text: str, digest: str) -> AnnotationFile:
-        doc, problem = _load(text, path)
+        doc, problem = load(text, path)
         if problem is None and not isinstance(doc, CommentedMap):
             problem = f"{path.name} is not an annotation file (a mapping with article, entities and facts)"
         if problem is not None:
             return cls(path, stem, text, digest, None, [], problem)
-        items = list(_items(doc, _lines(text)))
+        items = list(_items(doc, lines_of(text)))
         return cls(path, stem, text, digest, doc, items)
 
     # ------------------------------------------------------------------ finding
@@ -139,12 +139,12 @@ class AnnotationFile:
         """
         self._editable()
         if section not in SECTIONS:
-            raise ReviewError(404, f"an annotation file has entities and facts, not '{_shown(section)}'")
+            raise ReviewError(404, f"an annotation file has entities and facts, not '{shown(section)}'")
         found = [item for item in self.items if item.section == section and item.id == item_id]
         if not found:
-            raise ReviewError(404, f"{self.path.name} has no {_noun(section)} with id '{_shown(item_id)}'")
+            raise ReviewError(404, f"{self.path.name} has no {noun(section)} with id '{shown(item_id)}'")
         if len(found) > 1:
-            raise ReviewError(409, f"two {section} of {self.path.name} have the id '{_shown(item_id)}': fix it by hand")
+            raise ReviewError(409, f"two {section} of {self.path.name} have the id '{shown(item_id)}': fix it by hand")
         return found[0]
 
     def ids(self) -> set[str]:
@@ -159,10 +159,10 @@ class AnnotationFile:
     def with_review(self, section: str, item_id: str, state: str) -> str:
         """The file's text with an item's review state set (its ``review:`` line, or a new one after ``id``)."""
         if state not in REVIEW_STATES:
-            raise ReviewError(400, f"a review state is one of {', '.join(REVIEW_STATES)}, not '{_shown(state)}'")
+            raise ReviewError(400, f"a review state is one of {', '.join(REVIEW_STATES)}, not '{shown(state)}'")
         item = self.find(section, item_id)
         assert self.text is not None
-        lines = _lines(self.text)
+        lines = lines_of(self.text)
         node = item.node
         if "review" in node:
             line = node.lc.key("review")[0]
@@ -233,10 +233,10 @@ class AnnotationFile:
             return self._checked(head + body, _plain_with(None, section, node, article_file))
         self._editable()
         expected = _plain_with(self.doc, section, node, article_file)
-        lines = _lines(self.text)
+        lines = lines_of(self.text)
         if lines and not lines[-1].endswith("\n"):
             lines[-1] += "\n"
-        new_lines = _lines(writer.item_text(section, node))
+        new_lines = lines_of(writer.item_text(section, node))
         current = [item for item in self.items if item.section == section]
         seq = self.doc.get(section)
         if current:
@@ -252,7 +252,7 @@ class AnnotationFile:
             fresh = CommentedSeq()
             fresh.append(node)
             self.doc[section] = fresh
-            return self._checked(_dump(self.doc), expected)
+            return self._checked(dump(self.doc), expected)
         return self._checked("".join(lines), expected)
 
     # ------------------------------------------------------------------ writing back
@@ -263,18 +263,18 @@ class AnnotationFile:
         assert self.text is not None
         expected = writer.plain(self.doc)
         writer.trim_trailing_comments(item.node)
-        lines = _lines(self.text)
-        lines[item.first : item.end] = _lines(writer.item_text(item.section, item.node))
+        lines = lines_of(self.text)
+        lines[item.first : item.end] = lines_of(writer.item_text(item.section, item.node))
         spliced = "".join(lines)
-        doc = _read_back(spliced, expected, self.path)
+        doc = read_back(spliced, expected, self.path)
         if doc is not None:
             self.written = self._reread(spliced, doc)
             return spliced
-        return self._checked(_dump(self.doc), expected)
+        return self._checked(dump(self.doc), expected)
 
     def _checked(self, text: str, expected: Any = None) -> str:
         """The text, once read back and found to hold what was meant (by default, the edited document)."""
-        doc = _read_back(text, writer.plain(self.doc) if expected is None else expected, self.path)
+        doc = read_back(text, writer.plain(self.doc) if expected is None else expected, self.path)
         if doc is None:
             raise ReviewError(
                 500,
@@ -287,7 +287,7 @@ class AnnotationFile:
     def _reread(self, text: str, doc: Any) -> AnnotationFile:
         """The file as it will be once the new text is written (from the parse that checked it)."""
         return AnnotationFile(
-            self.path, self.stem, text, digest_of(text.encode("utf-8")), doc, list(_items(doc, _lines(text)))
+            self.path, self.stem, text, digest_of(text.encode("utf-8")), doc, list(_items(doc, lines_of(text)))
         )
 
 

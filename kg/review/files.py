@@ -4,7 +4,7 @@ trip, and written atomically, only when still the version the page loaded.
 Paths: :func:`article_files` takes a stem, never a path; the stem must be a plain article name and every file
 must resolve to a regular file (not a link) directly inside the corpus's ``articles/`` folder.
 
-Every new text is read back before it is written (:func:`_read_back`): it must parse and hold exactly what
+Every new text is read back before it is written (:func:`read_back`): it must parse and hold exactly what
 was meant, otherwise the edit is refused and nothing is written. :func:`write_if_unchanged` then writes the
 file atomically (a temporary file renamed over it), and only when the file on disk is still the one the page
 loaded (same SHA-256): a change made meanwhile, in another tab or an editor, is never overwritten.
@@ -67,7 +67,7 @@ def article_files(corpus: Path, stem: str) -> ArticleFiles:
     if not STEM.match(stem) or len(stem) > 200:
         raise ReviewError(
             400,
-            f"'{_shown(stem)}' is not an article of the corpus: an article's name is letters, digits, '_' and '-' "
+            f"'{shown(stem)}' is not an article of the corpus: an article's name is letters, digits, '_' and '-' "
             "(its file is articles/<name>.txt); the review edits no other file",
         )
     articles = corpus / "articles"
@@ -134,7 +134,7 @@ def write_if_unchanged(path: Path, text: str, expected_digest: str) -> str:
 # ------------------------------------------------------------------------------------ loading YAML
 
 
-def _load(text: str, path: Path) -> tuple[Any, str | None]:
+def load(text: str, path: Path) -> tuple[Any, str | None]:
     """The document ruamel reads from a text, or None with why it cannot be edited in the page."""
     try:
         return writer.round_trip_yaml().load(text), None
@@ -144,26 +144,26 @@ def _load(text: str, path: Path) -> tuple[Any, str | None]:
         return None, f"{path.name} is not valid YAML{where}: fix it in an editor, then reload the page"
 
 
-def _dump(doc: Any) -> str:
+def dump(doc: Any) -> str:
     out = io.StringIO()
     writer.round_trip_yaml().dump(doc, out)
     return out.getvalue()
 
 
-def _lines(text: str) -> list[str]:
+def lines_of(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _read_back(text: str, expected: Any, path: Path) -> Any | None:
+def read_back(text: str, expected: Any, path: Path) -> Any | None:
     """The document a text holds when it holds what was expected, else None."""
-    doc, problem = _load(text, path)
+    doc, problem = load(text, path)
     return doc if problem is None and writer.plain(doc) == expected else None
 
 
-def _reads_as(text: str, expected: Any, path: Path) -> bool:
-    return _read_back(text, expected, path) is not None
+def reads_as(text: str, expected: Any, path: Path) -> bool:
+    return read_back(text, expected, path) is not None
 
 
-def _shown(text: str, limit: int = 60) -> str:
+def shown(text: str, limit: int = 60) -> str:
     safe = CONTROL_CHARACTERS.sub("?", str(text))
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"

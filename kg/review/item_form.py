@@ -16,7 +16,7 @@ from kg.curation.annotation_reader import (
     STATEMENT_KEYS,
 )
 from kg.curation.yamlsrc import CONTROL_CHARACTERS
-from kg.review.files import ReviewError, _shown
+from kg.review.files import ReviewError, shown
 
 #: the two lists of an annotation file, in the order the page shows them
 SECTIONS = ("entities", "facts")
@@ -40,14 +40,14 @@ def clean_item(section: str, data: Any) -> dict[str, Any]:
         ReviewError: 400, naming what is wrong.
     """
     if section not in SECTIONS:
-        raise ReviewError(404, f"an annotation file has entities and facts, not '{_shown(section)}'")
+        raise ReviewError(404, f"an annotation file has entities and facts, not '{shown(section)}'")
     if not isinstance(data, dict):
         raise ReviewError(400, "an item is a mapping of keys to values")
     allowed = LOCAL_ENTITY_KEYS if section == "entities" else FACT_KEYS
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise ReviewError(
-            400, f"unknown key '{_shown(unknown[0])}' in {_noun(section)}: allowed {', '.join(sorted(allowed))}"
+            400, f"unknown key '{shown(unknown[0])}' in {noun(section)}: allowed {', '.join(sorted(allowed))}"
         )
     for body, keys in BODY_KEYS.items():
         value = data.get(body)
@@ -55,16 +55,16 @@ def clean_item(section: str, data: Any) -> dict[str, Any]:
             extra = sorted(str(k) for k in value if k not in keys)
             if extra:
                 raise ReviewError(
-                    400, f"unknown key '{_shown(extra[0])}' in a {body} body: allowed {', '.join(sorted(keys))}"
+                    400, f"unknown key '{shown(extra[0])}' in a {body} body: allowed {', '.join(sorted(keys))}"
                 )
     review = data.get("review")
     if review is not None and review not in REVIEW_STATES:
         raise ReviewError(400, f"a review state is one of {', '.join(REVIEW_STATES)}")
-    cleaned = {str(k): _clean_value(v, str(k), 0) for k, v in data.items()}
+    cleaned = {str(k): clean_value(v, str(k), 0) for k, v in data.items()}
     return {k: v for k, v in cleaned.items() if v is not None}
 
 
-def _clean_value(value: Any, key: str, depth: int) -> Any:
+def clean_value(value: Any, key: str, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise ReviewError(400, f"'{key}' is nested too deeply")
     if isinstance(value, str):
@@ -79,19 +79,19 @@ def _clean_value(value: Any, key: str, depth: int) -> Any:
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     if isinstance(value, list):
-        items = [_clean_value(v, key, depth + 1) for v in value]
+        items = [clean_value(v, key, depth + 1) for v in value]
         items = [v for v in items if v is not None]
         return items or None
     if isinstance(value, dict):
-        mapping = {str(k): _clean_value(v, str(k), depth + 1) for k, v in value.items()}
+        mapping = {str(k): clean_value(v, str(k), depth + 1) for k, v in value.items()}
         if key in ("date", "date_published"):
             unknown = sorted(k for k in mapping if k not in DATE_KEYS | {"quote", "occurrence"})
             if unknown:
-                raise ReviewError(400, f"unknown key '{_shown(unknown[0])}' in a date")
+                raise ReviewError(400, f"unknown key '{shown(unknown[0])}' in a date")
         mapping = {k: v for k, v in mapping.items() if v is not None}
         return mapping or None
     raise ReviewError(400, f"'{key}' has a value the annotation format cannot hold")
 
 
-def _noun(section: str) -> str:
+def noun(section: str) -> str:
     return "entity" if section == "entities" else "fact"

@@ -16,8 +16,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from kg.drafting import writer
-from kg.review.files import ABSENT, ReviewError, _dump, _lines, _load, _reads_as, _shown, digest_of, read_bytes
-from kg.review.item_form import _clean_value
+from kg.review.files import ABSENT, ReviewError, digest_of, dump, lines_of, load, read_bytes, reads_as, shown
+from kg.review.item_form import clean_value
 
 #: what the curator may set in a metadata record from the page (file and sha256 stay as kg draft wrote them)
 META_FIELDS = ("title", "byline", "publisher", "date_published", "url", "language", "retrieved", "note")
@@ -47,7 +47,7 @@ class MetaRecord:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return cls(path, None, digest_of(data), None, f"{path.name} is not UTF-8 text")
-        doc, problem = _load(text, path)
+        doc, problem = load(text, path)
         if problem is None and not isinstance(doc, CommentedMap):
             problem = f"{path.name} is not a metadata record (a mapping)"
         return cls(path, text, digest_of(data), doc if problem is None else None, problem)
@@ -77,15 +77,15 @@ class MetaRecord:
         assert self.text is not None
         if "review" not in self.doc:
             raise ReviewError(400, "the metadata record is not a draft: there is nothing to accept")
-        lines = _lines(self.text)
+        lines = lines_of(self.text)
         line = self.doc.lc.key("review")[0]
         del self.doc["review"]
         if _META_REVIEW_LINE.match(lines[line]):
             del lines[line]
             text = "".join(lines)
         else:
-            text = _dump(self.doc)
-        if not _reads_as(text, writer.plain(self.doc), self.path):
+            text = dump(self.doc)
+        if not reads_as(text, writer.plain(self.doc), self.path):
             raise ReviewError(500, f"could not remove the review line of {self.path.name}: delete it in an editor")
         return text
 
@@ -96,12 +96,10 @@ class MetaRecord:
             raise ReviewError(400, 'send the fields to change, e.g. {"url": "https://..."}')
         unknown = sorted(str(k) for k in fields if k not in META_FIELDS)
         if unknown:
-            raise ReviewError(
-                400, f"'{_shown(unknown[0])}' cannot be set here; the fields are {', '.join(META_FIELDS)}"
-            )
+            raise ReviewError(400, f"'{shown(unknown[0])}' cannot be set here; the fields are {', '.join(META_FIELDS)}")
         wanted = writer.plain(self.doc)
         for key, value in fields.items():
-            cleaned = _clean_value(value, key, 1)
+            cleaned = clean_value(value, key, 1)
             if cleaned is None:
                 wanted.pop(key, None)
             else:
@@ -109,7 +107,7 @@ class MetaRecord:
         if wanted == writer.plain(self.doc):
             raise ReviewError(400, "nothing to change: the record already says this")
         writer.update_mapping(self.doc, wanted, depth=1, order=META_ORDER)
-        text = _dump(self.doc)
-        if not _reads_as(text, wanted, self.path):
+        text = dump(self.doc)
+        if not reads_as(text, wanted, self.path):
             raise ReviewError(500, f"the change could not be written to {self.path.name}; nothing was written")
         return text

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.curation import quotes
-from kg.review.files import ReviewError, _shown
+from kg.review.files import ReviewError, shown
 
 
 def passages(text: str, chosen: Any) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def passages(text: str, chosen: Any) -> dict[str, Any]:
             raise ReviewError(400, "a quote must not be empty")
         starts = quotes.occurrences(text, quote)
         if not starts:
-            raise ReviewError(400, f"the passage '{_shown(quote)}' is not in the article")
+            raise ReviewError(400, f"the passage '{shown(quote)}' is not in the article")
         at = code_points(text, start) if isinstance(start, int) and not isinstance(start, bool) else None
         occurrence = starts.index(at) + 1 if at in starts else 1
         items.append((quote, occurrence))

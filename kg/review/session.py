@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.review import words
-from kg.review.built_article import _article_facts, _summary
+from kg.review.built_article import article_facts, summary
 from kg.review.document import AnnotationFile
 from kg.review.files import ArticleFiles, ReviewError, article_files, digest_of, read_bytes
 from kg.review.meta_record import MetaRecord
 from kg.review.query_page import QueryPage
-from kg.review.views import _item_at, _item_view, _key, _meta_view, _options, _shown_path
+from kg.review.views import form_options, item_at, item_key, item_view, meta_view, shown_path
 
 if TYPE_CHECKING:
     from kg.curation.check import CheckOutcome
@@ -159,18 +159,18 @@ class Review:
         names = words.Names(
             {**{slug: e.label for slug, e in registry.items()}, **local, "publisher": voice}, classes, properties
         )
-        items = [_item_view(item, text, names) for item in annotation.items]
+        items = [item_view(item, text, names) for item in annotation.items]
         facts = [i for i in items if i["section"] == "facts"]
         counts = {state: sum(1 for i in items if i["review"] == state) for state in ("draft", "accepted", "rejected")}
         return {
             "stem": stem,
             "text": text,
-            "files": {"facts": _shown_path(files.facts, self.corpus), "meta": _shown_path(files.meta, self.corpus)},
+            "files": {"facts": shown_path(files.facts, self.corpus), "meta": shown_path(files.meta, self.corpus)},
             "digest": annotation.digest,
             "file_problem": annotation.problem,
             "registry_problem": registry_problem,
             "items": items,
-            "meta": _meta_view(meta, text, names),
+            "meta": meta_view(meta, text, names),
             "progress": {
                 "facts": len(facts),
                 "entities": len(items) - len(facts),
@@ -178,7 +178,7 @@ class Review:
                 "reviewed": counts["accepted"] + counts["rejected"],
                 "meta": meta.review if meta.text is not None else "absent",
             },
-            "options": _options(self.vocabulary(), self.labels(), registry, annotation, names),
+            "options": form_options(self.vocabulary(), self.labels(), registry, annotation, names),
         }
 
     # ---------------------------------------------------------------- the curator check
@@ -218,17 +218,15 @@ class Review:
             shown = {"severity": problem.severity, "line": problem.line, "message": problem.message}
             where = problem.file.resolve() if problem.file is not None else None
             if where == facts_path:
-                item = _item_at(annotation, problem.line)
+                item = item_at(annotation, problem.line)
                 if item is None:
                     in_file.append(shown)
                 else:
-                    by_item.setdefault(_key(item), []).append(shown)
+                    by_item.setdefault(item_key(item), []).append(shown)
             elif where == meta_path:
                 in_meta.append(shown)
             elif problem.severity == "error":
-                elsewhere.append(
-                    {**shown, "file": _shown_path(problem.file, self.corpus) if problem.file else "corpus"}
-                )
+                elsewhere.append({**shown, "file": shown_path(problem.file, self.corpus) if problem.file else "corpus"})
             else:
                 elsewhere_warnings += 1
         errors = [p for p in outcome.problems if p.severity == "error"]
@@ -283,8 +281,8 @@ class Review:
             "check": check,
             "seconds": round(time.monotonic() - started, 1),
             "written": [str(p) for p in written],
-            "summary": _summary(graph, self.annotation(files)),
-            "facts": _article_facts(dataset, stem),
+            "summary": summary(graph, self.annotation(files)),
+            "facts": article_facts(dataset, stem),
             "serve": f"kg serve --data {written[0]}",
             "path": f"/id/article/{stem}",
         }

@@ -20,11 +20,11 @@ if TYPE_CHECKING:
     from kg.curation.registry import Entity
 
 
-def _key(item: Item) -> str:
+def item_key(item: Item) -> str:
     return f"{item.section}/{item.id}" if item.id is not None else f"{item.section}#{item.index}"
 
 
-def _item_at(annotation: AnnotationFile, line: int | None) -> Item | None:
+def item_at(annotation: AnnotationFile, line: int | None) -> Item | None:
     if line is None:
         return None
     for item in annotation.items:
@@ -33,20 +33,20 @@ def _item_at(annotation: AnnotationFile, line: int | None) -> Item | None:
     return None
 
 
-def _shown_path(path: Path, corpus: Path) -> str:
+def shown_path(path: Path, corpus: Path) -> str:
     try:
         return str(path.resolve().relative_to(corpus.resolve()))
     except ValueError:
         return str(path)
 
 
-def _item_view(item: Item, text: str, names: words.Names) -> dict[str, Any]:
+def item_view(item: Item, text: str, names: words.Names) -> dict[str, Any]:
     from kg.drafting.writer import plain
 
     data = plain(item.node) if isinstance(item.node, dict) else {}
     spans = passages.spans(text, item.node)
     return {
-        "key": _key(item),
+        "key": item_key(item),
         "section": item.section,
         "id": item.id,
         "index": item.index,
@@ -63,7 +63,7 @@ def _item_view(item: Item, text: str, names: words.Names) -> dict[str, Any]:
     }
 
 
-def _meta_view(meta: MetaRecord, text: str, names: words.Names) -> dict[str, Any]:
+def meta_view(meta: MetaRecord, text: str, names: words.Names) -> dict[str, Any]:
     from kg.drafting.writer import plain
 
     data = plain(meta.doc) if isinstance(meta.doc, dict) else {}
@@ -93,7 +93,7 @@ def _meta_view(meta: MetaRecord, text: str, names: words.Names) -> dict[str, Any
     }
 
 
-def _options(
+def form_options(
     vocabulary: Any,
     labels: tuple[dict[str, str], dict[str, str]],
     registry: dict[str, Entity],

@@ -85,9 +85,18 @@ from urllib.parse import parse_qsl
 from kg.sparql.querycheck import READ_ONLY, QueryRefused, check_query
 from kg.web import querypages, urls
 from kg.web.jobs import GRAPH_FORMATS, HTML_FORMAT, AnswerFormat, QueryJob, Reply, ResourceJob, not_acceptable
-from kg.web.negotiation import FORMAT_FIELDS, _prefers_html, choose, negotiate
+from kg.web.negotiation import FORMAT_FIELDS, choose, negotiate, prefers_html
 from kg.web.queryroutes import NamedQueryRoutes
-from kg.web.responses import COMMON_HEADERS, _client, _decode, _endpoint, _html, _read_body, _response, _text
+from kg.web.responses import (
+    COMMON_HEADERS,
+    client,
+    decode,
+    endpoint_url,
+    html_response,
+    read_body,
+    response,
+    text_response,
+)
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -138,12 +147,12 @@ class App(NamedQueryRoutes):
         """The published JSON-LD context (kg/context.jsonld), for documents that refer to it."""
         from kg.resources import context_file
 
-        return _response(Reply(200, "application/ld+json", context_file().read_bytes()))
+        return response(Reply(200, "application/ld+json", context_file().read_bytes()))
 
     # ----------------------------------------------------------------- pages
 
     async def index(self, request: Request) -> Response:
-        return _html(querypages.index_page(self.library))
+        return html_response(querypages.index_page(self.library))
 
     async def status(self, request: Request) -> Response:
         """The workers and limits, as JSON: for health checks (and tests that wait for idle workers).
@@ -199,41 +208,43 @@ class App(NamedQueryRoutes):
         if request.method == "POST":
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type == "application/sparql-update":
-                return _text(403, READ_ONLY)
+                return text_response(403, READ_ONLY)
             if content_type == "application/x-www-form-urlencoded":
-                params += parse_qsl(_decode(await _read_body(request)), keep_blank_values=True)
+                params += parse_qsl(decode(await read_body(request)), keep_blank_values=True)
             elif content_type == "application/sparql-query":
-                text = _decode(await _read_body(request))
+                text = decode(await read_body(request))
             else:
-                return _text(
+                return text_response(
                     415,
                     "POST a form (application/x-www-form-urlencoded, field 'query') "
                     "or the query itself (application/sparql-query)",
                 )
         if any(name == "update" for name, _ in params):
-            return _text(403, READ_ONLY)
+            return text_response(403, READ_ONLY)
         queries = [value for name, value in params if name == "query"]
         if text is not None:
             queries.append(text)
         if not queries:
-            if request.method == "GET" and _prefers_html(request):
-                return _html(querypages.sparql_page(self.library))
+            if request.method == "GET" and prefers_html(request):
+                return html_response(querypages.sparql_page(self.library))
             if request.method == "GET" and not params:
                 described = self._describe_service(request)
                 if described is not None:
                     return described
-            return _text(400, "no query: send ?query=... (GET), a form field 'query' or a sparql-query body (POST)")
+            return text_response(
+                400, "no query: send ?query=... (GET), a form field 'query' or a sparql-query body (POST)"
+            )
         if len(queries) > 1:
-            return _text(400, "give exactly one query")
+            return text_response(400, "give exactly one query")
         query = queries[0]
         formats = negotiate(request.headers.get("accept"), [v for n, v in params if n in FORMAT_FIELDS])
         if len(query) <= EARLY_CHECK:  # a longer one is read in the worker only, not on the event loop
             try:
                 shape = check_query(query, parse=False)  # the tokens here; the worker parses it before it runs
             except QueryRefused as refused:
-                return _text(refused.status, str(refused))
+                return text_response(refused.status, str(refused))
             if shape.kind is not None and formats.for_kind(shape.kind) is None:
-                return _text(406, not_acceptable(shape.kind, formats.offered(shape.kind), formats.asked))
+                return text_response(406, not_acceptable(shape.kind, formats.offered(shape.kind), formats.asked))
         default_graphs = tuple(v for n, v in params if n == "default-graph-uri")
         named_graphs = tuple(v for n, v in params if n == "named-graph-uri")
         protocol_dataset = bool(default_graphs or named_graphs)
@@ -243,9 +254,9 @@ class App(NamedQueryRoutes):
             union=not protocol_dataset,
             default_graphs=default_graphs if protocol_dataset else None,
             named_graphs=named_graphs if protocol_dataset else None,
-            base_iri=_endpoint(request),
+            base_iri=endpoint_url(request),
         )
-        return _response(await self.pool.run(job, client=_client(request)), vary=True)
+        return response(await self.pool.run(job, client=client(request)), vary=True)
 
     def _describe_service(self, request: Request) -> Response | None:
         """The SPARQL 1.1 Service Description, in the RDF format the client accepts; None when it accepts none."""
@@ -256,12 +267,12 @@ class App(NamedQueryRoutes):
             return None
         remote = self.options.remote
         graph = service_description(
-            _endpoint(request),
+            endpoint_url(request),
             str(request.base_url),
             union=remote is None or remote.union,
             void=remote is None,
         )
-        return _response(Reply(200, chosen.media_type, _graph_bytes(graph, chosen)), vary=True)
+        return response(Reply(200, chosen.media_type, _graph_bytes(graph, chosen)), vary=True)
 
     async def void(self, request: Request) -> Response:
         """The build's VoID description, pointing at this endpoint (see kg.web.endpointdesc)."""
@@ -270,16 +281,16 @@ class App(NamedQueryRoutes):
         chosen = choose(request.headers.get("accept"), GRAPH_FORMATS)
         if chosen is None:
             offered = ", ".join(f.media_type for f in GRAPH_FORMATS)
-            return _text(406, f"not acceptable: {request.headers.get('accept')}; available: {offered}")
+            return text_response(406, f"not acceptable: {request.headers.get('accept')}; available: {offered}")
         if self.options.remote is not None:
-            return _text(404, f"not found: {REMOTE_HAS_NO_FILES}")
+            return text_response(404, f"not found: {REMOTE_HAS_NO_FILES}")
         if self.void_file is None or not self.void_file.is_file():
-            return _text(404, "not found: this server serves a file (--data), which has no VoID description")
+            return text_response(404, "not found: this server serves a file (--data), which has no VoID description")
         key = (str(request.base_url), chosen.name)
         if key not in self._void_cache:
-            graph = endpoint_void(self.void_file, _endpoint(request), str(request.base_url))
+            graph = endpoint_void(self.void_file, endpoint_url(request), str(request.base_url))
             self._void_cache[key] = _graph_bytes(graph, chosen)
-        return _response(Reply(200, chosen.media_type, self._void_cache[key]), vary=True)
+        return response(Reply(200, chosen.media_type, self._void_cache[key]), vary=True)
 
     async def dump(self, request: Request) -> Response:
         """A dump the build wrote (the download links of the VoID description), streamed from disk."""
@@ -289,10 +300,12 @@ class App(NamedQueryRoutes):
 
         name = request.path_params["name"]
         if self.options.remote is not None:
-            return _text(404, f"not found: {REMOTE_HAS_NO_FILES}")
+            return text_response(404, f"not found: {REMOTE_HAS_NO_FILES}")
         folder = self.void_file.parent if self.void_file is not None else None
         if name not in DUMPS or folder is None or not (folder / name).is_file():
-            return _text(404, f"not found: the dumps are {', '.join('/dumps/' + d for d in DUMPS)} (of a build folder)")
+            return text_response(
+                404, f"not found: the dumps are {', '.join('/dumps/' + d for d in DUMPS)} (of a build folder)"
+            )
         media = "application/n-quads" if name.endswith(".nq") else "application/trig"
         return FileResponse(folder / name, media_type=media, headers=COMMON_HEADERS)
 
@@ -306,10 +319,10 @@ class App(NamedQueryRoutes):
         chosen = choose(request.headers.get("accept"), (HTML_FORMAT, *GRAPH_FORMATS))
         if chosen is None:
             offered = ", ".join(f.media_type for f in (HTML_FORMAT, *GRAPH_FORMATS))
-            return _text(406, f"not acceptable: {request.headers.get('accept')}; available: {offered}")
-        found = await self.pool.run(ResourceJob(iri, "exists"), client=_client(request))
+            return text_response(406, f"not acceptable: {request.headers.get('accept')}; available: {offered}")
+        found = await self.pool.run(ResourceJob(iri, "exists"), client=client(request))
         if found.status != 200:
-            return _response(found)
+            return response(found)
         location = urls.page_url(iri) if chosen is HTML_FORMAT else urls.data_url(iri, chosen.name)
         assert location is not None
         return Response(
@@ -325,8 +338,8 @@ class App(NamedQueryRoutes):
         iri = urls.iri_of_document(request.path_params["path"])
         view = request.query_params.get("view") or "page"  # an attack's dossier downloads: ?view=dossier.svg
         if view != "page" and view not in EXPORTS:
-            return _text(404, f"not found: a page's views are {', '.join('?view=' + v for v in EXPORTS)}")
-        return _response(await self.pool.run(ResourceJob(iri, view), client=_client(request)))
+            return text_response(404, f"not found: a page's views are {', '.join('?view=' + v for v in EXPORTS)}")
+        return response(await self.pool.run(ResourceJob(iri, view), client=client(request)))
 
     async def data(self, request: Request) -> Response:
         path = request.path_params["path"]
@@ -334,7 +347,7 @@ class App(NamedQueryRoutes):
         by_extension = {ext: fmt for fmt, ext in urls.DATA_EXTENSIONS.items()}
         if not dot or extension not in by_extension:
             endings = ", ".join("." + e for e in urls.DATA_EXTENSIONS.values())
-            return _text(404, f"not found: a data document's name ends in {endings}")
+            return text_response(404, f"not found: a data document's name ends in {endings}")
         fmt = next(f for f in GRAPH_FORMATS if f.name == by_extension[extension])
         iri = urls.iri_of_document(stem)
-        return _response(await self.pool.run(ResourceJob(iri, "data", fmt), client=_client(request)))
+        return response(await self.pool.run(ResourceJob(iri, "data", fmt), client=client(request)))

@@ -41,7 +41,7 @@ from kg.web.jobs import (
     QueryJob,
     Reply,
     ResourceJob,
-    _TooManyRows,
+    TooManyRows,
     memory_limit_message,
     not_acceptable,
     rows_limit_message,
@@ -72,11 +72,11 @@ class _Solutions:
 
 
 def _limited(items: Iterable[Any], limit: int) -> list[Any]:
-    """The items as a list; _TooManyRows when there are more than limit."""
+    """The items as a list; TooManyRows when there are more than limit."""
     out: list[Any] = []
     for item in items:
         if len(out) >= limit:
-            raise _TooManyRows
+            raise TooManyRows
         out.append(item)
     return out
 
@@ -147,7 +147,7 @@ class Executor(PageReader):
             return Reply.text(500, "internal error: unknown job")
         except MemoryError:
             return Reply.text(503, memory_limit_message(self.limits), retire=True)
-        except _TooManyRows:
+        except TooManyRows:
             return Reply.text(413, rows_limit_message(self.limits))
         except NotRepresentable as exc:
             return Reply.text(406, str(exc))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING, Any
 
-from kg.web.responses import _text
+from kg.web.responses import text_response
 
 if TYPE_CHECKING:
     from kg.web.options import ServeOptions
@@ -68,7 +68,7 @@ class HostCheck:
             headers = dict(scope.get("headers") or [])
             host = _host_name(headers.get(b"host", b"").decode("latin-1"))
             if host not in self.hosts:
-                response = _text(
+                response = text_response(
                     400,
                     f"this server does not answer for the host '{host}' (its Host header); it answers for "
                     f"{', '.join(sorted(self.hosts))} (kg serve --allow-host adds names)",

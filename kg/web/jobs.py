@@ -143,7 +143,7 @@ class Reply:
         return cls(status, "text/plain", (message.rstrip("\n") + "\n").encode("utf-8"), retire=retire)
 
 
-class _TooManyRows(Exception):
+class TooManyRows(Exception):
     pass
 
 

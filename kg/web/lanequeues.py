@@ -1,7 +1,7 @@
 """The server's side of the ``kg serve`` query workers: a worker's process and pipe, and a lane's queue.
 
-A :class:`_Worker` is what the server holds of a worker process: the process and the server's end of
-its pipe, which it watches without blocking the event loop. A :class:`_Lane` holds the workers of one
+A :class:`Worker` is what the server holds of a worker process: the process and the server's end of
+its pipe, which it watches without blocking the event loop. A :class:`Lane` holds the workers of one
 lane (:mod:`kg.web.lanes`) and the requests waiting for one of them, and hands a worker that comes free
 to the first request that may have it. :class:`kg.web.workers.WorkerPool` starts, replaces and stops
 the workers.
@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 
-class _Worker:
+class Worker:
     """A worker process and the server's end of its pipe."""
 
     def __init__(self, process: BaseProcess, conn: Connection) -> None:
@@ -56,7 +56,7 @@ class _Worker:
             self.process.join(5)
 
 
-class _Lane:
+class Lane:
     """The workers of one lane: how many there should be, those that run, those idle, and the requests
     waiting for one, served first come first served, except that *trials* (jobs of unknown cost, see
     kg.web.lanes) wait behind the others and hold at most ``trial_cap`` workers at once."""
@@ -66,13 +66,13 @@ class _Lane:
         self.size = size
         self.niceness = niceness
         self.trial_cap = size if trial_cap is None else trial_cap
-        self.workers: set[_Worker] = set()
-        self.idle: list[_Worker] = []
-        self._waiting: dict[bool, deque[asyncio.Future[_Worker]]] = {False: deque(), True: deque()}
+        self.workers: set[Worker] = set()
+        self.idle: list[Worker] = []
+        self._waiting: dict[bool, deque[asyncio.Future[Worker]]] = {False: deque(), True: deque()}
         self.trials = 0  # trials holding a worker
         self.stopped = 0  # jobs stopped at the lane's time limit
 
-    def put(self, worker: _Worker) -> None:
+    def put(self, worker: Worker) -> None:
         """A worker is ready for a job: hand it to the first request waiting that may have it."""
         self.idle.append(worker)
         self._dispatch()
@@ -84,7 +84,7 @@ class _Lane:
                 return
             waiter.set_result(self.idle.pop())
 
-    def _next_waiter(self) -> asyncio.Future[_Worker] | None:
+    def _next_waiter(self) -> asyncio.Future[Worker] | None:
         for trial in (False, True):
             queue = self._waiting[trial]
             while queue and queue[0].done():  # gave up
@@ -95,7 +95,7 @@ class _Lane:
                 return queue.popleft()
         return None
 
-    async def get(self, within: float, trial: bool = False) -> _Worker | None:
+    async def get(self, within: float, trial: bool = False) -> Worker | None:
         """A worker for a job, waiting at most ``within`` seconds; None when none came free. A trial must
         call :meth:`end_trial` when it gives its worker back or the worker is replaced."""
         queue = self._waiting[trial]
@@ -104,7 +104,7 @@ class _Lane:
             if trial:
                 self.trials += 1
             return self.idle.pop()
-        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        waiter: asyncio.Future[Worker] = asyncio.get_running_loop().create_future()
         queue.append(waiter)
         try:
             async with asyncio.timeout(max(within, 0.0)):

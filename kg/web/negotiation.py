@@ -140,5 +140,5 @@ def negotiate(
     return Formats(select, graph, tuple(select_offers), tuple(graph_offers), asked)
 
 
-def _prefers_html(request: Request) -> bool:
+def prefers_html(request: Request) -> bool:
     return choose(request.headers.get("accept"), (SELECT_FORMATS[0], HTML_FORMAT)) is HTML_FORMAT

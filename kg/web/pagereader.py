@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kg.rdf.prefixes import BOUND
-from kg.web.jobs import _TooManyRows
+from kg.web.jobs import TooManyRows
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -78,7 +78,7 @@ class PageReader:
                 triple = (quad.subject, quad.predicate, quad.object)
                 if triple not in seen:
                     if len(seen) >= self.limits.max_rows:
-                        raise _TooManyRows
+                        raise TooManyRows
                     seen.add(triple)
                     yield triple
 

@@ -183,7 +183,7 @@ def document(title: str, body: str, head: str = "") -> str:
     )
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], css: str = "") -> str:
     """An HTML table; the cells are HTML already (escaped by the caller)."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>\n" for row in rows)
@@ -228,7 +228,7 @@ def _statements(statements: Sequence[Statement], other_heading: str, incoming: b
         else:
             rows.append((term_html(s.predicate), term_html(s.other), graphs))
     headers = (other_heading, "property", "graph") if incoming else ("property", other_heading, "graph")
-    return _table(headers, rows, "statements")
+    return html_table(headers, rows, "statements")
 
 
 def resource_page(view: ResourceView, above: str = "") -> str:
@@ -314,5 +314,7 @@ def _ontology_terms(terms: Sequence[OntologyTerm]) -> str:
                 "<br>".join(esc(c) for c in t.comments),
             )
         )
-    table = _table(("term", "kind", "subclass or subproperty of", "domain", "range", "definition"), rows, "ontology")
+    table = html_table(
+        ("term", "kind", "subclass or subproperty of", "domain", "range", "definition"), rows, "ontology"
+    )
     return "<section>\n<h2>Terms</h2>\n" + table + "\n</section>"

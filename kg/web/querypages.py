@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from kg.rdf import iris
-from kg.web.pages import ONTOLOGY, _table, document, esc, link
+from kg.web.pages import ONTOLOGY, document, esc, html_table, link
 from kg.web.urls import BASE
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def queries_page(queries: Mapping[str, NamedQuery]) -> str:
     for name, q in queries.items():
         params = "<br>".join(f"<code>{esc(p.signature())}</code>: {esc(p.doc)}" for p in q.parameters)
         rows.append((f'<a href="/queries/{esc(quote(name))}">{esc(name)}</a>', esc(q.question), params or "—"))
-    body = "<h1>Named queries</h1>\n" + _table(("query", "question", "parameters"), rows, "queries")
+    body = "<h1>Named queries</h1>\n" + html_table(("query", "question", "parameters"), rows, "queries")
     return document("named queries", body)
 
 

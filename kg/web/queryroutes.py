@@ -27,8 +27,8 @@ from urllib.parse import urlencode
 from kg.sparql.querycheck import inspect_query
 from kg.web import querypages
 from kg.web.jobs import GRAPH_FORMATS, HTML_FORMAT, SELECT_FORMATS, SPARQL_TEXT, NamedQueryJob, not_acceptable
-from kg.web.negotiation import FORMAT_FIELDS, _prefers_html, negotiate
-from kg.web.responses import COMMON_HEADERS, BadRequest, _client, _html, _response, _text
+from kg.web.negotiation import FORMAT_FIELDS, negotiate, prefers_html
+from kg.web.responses import COMMON_HEADERS, BadRequest, client, html_response, response, text_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -54,8 +54,8 @@ class NamedQueryRoutes:
     async def queries(self, request: Request) -> Response:
         from starlette.responses import JSONResponse
 
-        if _prefers_html(request):
-            return _html(querypages.queries_page(self.library))
+        if prefers_html(request):
+            return html_response(querypages.queries_page(self.library))
         listing = [
             {
                 "name": name,
@@ -82,7 +82,7 @@ class NamedQueryRoutes:
         if named is None:
             close = difflib.get_close_matches(name, list(self.library), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; /queries lists them"
-            return _text(404, f"unknown query '{name}'{hint}")
+            return text_response(404, f"unknown query '{name}'{hint}")
         params: dict[str, str] = {}
         format_values: list[str] = []
         paging: dict[str, str] = {}
@@ -92,15 +92,15 @@ class NamedQueryRoutes:
                 continue
             if key in PAGING:
                 if key in paging:
-                    return _text(400, f"'{key}' is given twice")
+                    return text_response(400, f"'{key}' is given twice")
                 paging[key] = value
                 continue
             try:
                 named.parameter(key)
             except QueryLibraryError as exc:
-                return _text(400, str(exc))
+                return text_response(400, str(exc))
             if key in params:
-                return _text(400, f"parameter '{key}' is given twice")
+                return text_response(400, f"parameter '{key}' is given twice")
             params[key] = value
         formats = negotiate(
             request.headers.get("accept"),
@@ -110,7 +110,7 @@ class NamedQueryRoutes:
         )
         kind = inspect_query(named.text).kind
         if kind is not None and formats.for_kind(kind) is None:
-            return _text(406, not_acceptable(kind, formats.offered(kind), formats.asked))
+            return text_response(406, not_acceptable(kind, formats.offered(kind), formats.asked))
         wants_text = formats.for_kind(kind or "select") is SPARQL_TEXT
         if not params and wants_text:
             from kg.sparql.querytext import example_params
@@ -118,15 +118,17 @@ class NamedQueryRoutes:
             params = example_params(named)  # the text of a bare example runs as its header's example does
         if kind == "graph" or wants_text:
             if paging:
-                return _text(400, "limit and offset page the rows of a SELECT answer; this asks for RDF or the text")
+                return text_response(
+                    400, "limit and offset page the rows of a SELECT answer; this asks for RDF or the text"
+                )
             job = NamedQueryJob(name, tuple(params.items()), formats)
         else:
             limit, offset = self._page(paging)
             following = [(k, v) for k, v in request.query_params.multi_items() if k not in PAGING]
             next_url = f"{request.url.path}?{urlencode([*following, ('limit', limit), ('offset', offset + limit)])}"
             job = NamedQueryJob(name, tuple(params.items()), formats, limit, offset, next_url)
-        reply = await self.pool.run(job, client=_client(request))
-        return _response(reply, vary=True)
+        reply = await self.pool.run(job, client=client(request))
+        return response(reply, vary=True)
 
     def _page(self, paging: dict[str, str]) -> tuple[int, int]:
         """The page a named-query request asks for: ``limit`` (default :data:`DEFAULT_LIMIT`, at most the

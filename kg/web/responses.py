@@ -36,7 +36,7 @@ class BadRequest(Exception):
         self.status = status
 
 
-def _response(reply: Reply, vary: bool = False) -> Response:
+def response(reply: Reply, vary: bool = False) -> Response:
     from starlette.responses import Response
 
     headers = dict(COMMON_HEADERS)
@@ -52,7 +52,7 @@ def _response(reply: Reply, vary: bool = False) -> Response:
     return Response(reply.body, status_code=reply.status, media_type=_content_type(reply.media_type), headers=headers)
 
 
-def _client(request: Request) -> str:
+def client(request: Request) -> str:
     """The address of the client, whose jobs kg.web.lanes counts together."""
     return request.client.host if request.client is not None else ""
 
@@ -61,20 +61,20 @@ def _content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-def _endpoint(request: Request) -> str:
+def endpoint_url(request: Request) -> str:
     """The URL of this server's SPARQL endpoint, as the client addressed the server (its Host is checked)."""
     return f"{request.base_url}sparql"
 
 
-def _text(status: int, message: str) -> Response:
-    return _response(Reply.text(status, message))
+def text_response(status: int, message: str) -> Response:
+    return response(Reply.text(status, message))
 
 
-def _html(body: str) -> Response:
-    return _response(Reply(200, "text/html", body.encode("utf-8")), vary=True)
+def html_response(body: str) -> Response:
+    return response(Reply(200, "text/html", body.encode("utf-8")), vary=True)
 
 
-async def _read_body(request: Request) -> bytes:
+async def read_body(request: Request) -> bytes:
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > MAX_BODY:
         raise BadRequest(413, f"the request body is larger than {MAX_BODY} bytes")
@@ -88,7 +88,7 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _decode(body: bytes) -> str:
+def decode(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -137,7 +137,7 @@ from kg import resources
 from kg.web.app import App
 from kg.web.hosts import HostCheck, allowed_hosts, listening_socket
 from kg.web.options import ServeOptions
-from kg.web.responses import BadRequest, _text
+from kg.web.responses import BadRequest, text_response
 from kg.web.workers import WorkerError, WorkerPool
 
 if TYPE_CHECKING:
@@ -174,13 +174,13 @@ def create_app(options: ServeOptions, pool: WorkerPool | None = None) -> Starlet
         from starlette.requests import ClientDisconnect
 
         if isinstance(exc, BadRequest):
-            return _text(exc.status, str(exc))
+            return text_response(exc.status, str(exc))
         if isinstance(exc, ClientDisconnect):  # the client went (or was cut off) while sending its body
-            return _text(400, "the request body did not arrive whole")
+            return text_response(400, "the request body did not arrive whole")
         import traceback
 
         print(f"kg serve: internal error:\n{traceback.format_exc()}", file=sys.stderr)
-        return _text(500, "internal error: the server could not answer this request")
+        return text_response(500, "internal error: the server could not answer this request")
 
     routes = [
         Route("/", app.index),

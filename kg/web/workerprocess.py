@@ -191,7 +191,7 @@ FORKSERVER_PRELOAD = [
 REMOTE_PRELOAD = ["httpx", "kg.stores.http", "kg.stores.endpoint", "kg.stores.remotestore"]
 
 
-def _worker_context(remote: bool = False) -> Any:
+def worker_context(remote: bool = False) -> Any:
     """How workers start: forked from a fork server that has imported what they need (spawned afresh where
     there is no fork server)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():

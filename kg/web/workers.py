@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.web.jobs import Job, Limits, QueryJob, Reply, ResourceJob, memory_limit_message, time_limit_message
-from kg.web.lanequeues import _Lane, _Worker
+from kg.web.lanequeues import Lane, Worker
 from kg.web.lanes import FAST, HEAVY, HEAVY_NICENESS, ClientSlots, LanePolicy, LaneSettings, client_key, fingerprint
 from kg.web.sandbox import Isolation
-from kg.web.workerprocess import WorkerSettings, _worker_context, worker_main
+from kg.web.workerprocess import WorkerSettings, worker_context, worker_main
 
 if TYPE_CHECKING:
     from kg.stores.remotestore import RemoteTarget
@@ -90,8 +90,8 @@ class WorkerPool:
         self.start_timeout = start_timeout
         self.settings = lanes if lanes is not None else LaneSettings()
         self.policy = LanePolicy(self.settings)
-        self._context = _worker_context(remote is not None)
-        self._lanes: dict[str, _Lane] = {}
+        self._context = worker_context(remote is not None)
+        self._lanes: dict[str, Lane] = {}
         self._slots = ClientSlots(self.settings.client_heavy)
         self._tasks: set[asyncio.Task[None]] = set()
         self._started = False
@@ -101,11 +101,11 @@ class WorkerPool:
         self.isolation: Isolation | None = None
 
     @property
-    def fast(self) -> _Lane:
+    def fast(self) -> Lane:
         return self._lanes[FAST]
 
     @property
-    def heavy(self) -> _Lane:
+    def heavy(self) -> Lane:
         return self._lanes[HEAVY]
 
     async def start(self) -> None:
@@ -126,8 +126,8 @@ class WorkerPool:
         self.spool = Path(tempfile.mkdtemp(prefix="kg-serve-answers-"))  # mode 0700: this user's only
         fast = self.settings.fast_workers
         self._lanes = {
-            FAST: _Lane(FAST, fast, 0, trial_cap=self.settings.trial_workers),  # one kept for sure jobs
-            HEAVY: _Lane(HEAVY, self.size, HEAVY_NICENESS),
+            FAST: Lane(FAST, fast, 0, trial_cap=self.settings.trial_workers),  # one kept for sure jobs
+            HEAVY: Lane(HEAVY, self.size, HEAVY_NICENESS),
         }
         spawning = [self._spawn(lane) for lane in self._lanes.values() for _ in range(lane.size)]
         results = await asyncio.gather(*spawning, return_exceptions=True)
@@ -142,7 +142,7 @@ class WorkerPool:
                 file=sys.stderr,
             )
 
-    async def _spawn(self, lane: _Lane) -> _Worker:
+    async def _spawn(self, lane: Lane) -> Worker:
         """Start a worker for this lane, wait until it is ready, and put it among the lane's idle workers."""
         parent_end, child_end = self._context.Pipe(duplex=True)
         budget = min(self.settings.fast_budget, self.limits.timeout) if lane.name == FAST else self.limits.timeout
@@ -160,7 +160,7 @@ class WorkerPool:
         )
         process.start()
         child_end.close()
-        worker = _Worker(process, parent_end)
+        worker = Worker(process, parent_end)
         lane.workers.add(worker)
         try:
             if not await worker.readable(self.start_timeout):
@@ -185,14 +185,14 @@ class WorkerPool:
         if self.isolation is None or _GUARD_STRENGTH[isolation.guard] < _GUARD_STRENGTH[self.isolation.guard]:
             self.isolation = isolation
 
-    def _discard(self, lane: _Lane, worker: _Worker) -> None:
+    def _discard(self, lane: Lane, worker: Worker) -> None:
         worker.kill()
         lane.workers.discard(worker)
         task = asyncio.get_running_loop().create_task(asyncio.to_thread(worker.reap))
         self._tasks.add(task)  # type: ignore[arg-type]
         task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
 
-    def _replace(self, lane: _Lane, worker: _Worker) -> None:
+    def _replace(self, lane: Lane, worker: Worker) -> None:
         """Kill a worker and start another for its lane in the background."""
         self._discard(lane, worker)
         if not self._closed:
@@ -200,7 +200,7 @@ class WorkerPool:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _respawn(self, lane: _Lane) -> None:
+    async def _respawn(self, lane: Lane) -> None:
         delay = 0.5
         while not self._closed:
             try:
@@ -298,7 +298,7 @@ class WorkerPool:
             self.policy.remember(mark)
         return reply
 
-    async def _exchange(self, lane: _Lane, worker: _Worker, job: Job, seconds: float) -> Reply | None:
+    async def _exchange(self, lane: Lane, worker: Worker, job: Job, seconds: float) -> Reply | None:
         """Send the job to the worker and await its reply for at most ``seconds``; None when the time ran
         out. A worker that timed out, failed or must retire is replaced; any other goes back to idle."""
         try:
