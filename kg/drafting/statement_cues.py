@@ -382,5 +382,3 @@ METHODS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
 NEGATED_METHOD: Final = re.compile(
     r"\b(?:not|never|no|rather\s+than|instead\s+of|n[’']t)\b(?:\s+[\w’'-]+){0,3}\s*$", ICASE
 )
-#: cues whose own words are a hedge
-_HEDGING_RULES: Final = frozenset({"assessment"})

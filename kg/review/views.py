@@ -132,7 +132,7 @@ def form_options(
                     "names": [str(a) for a in node.get("aliases") or []]
                     if isinstance(node.get("aliases"), list)
                     else [],
-                    "types": [str(t) for t in words._items(node.get("type"))],
+                    "types": [str(t) for t in words.as_list(node.get("type"))],
                     "local": True,
                 }
             )

@@ -77,7 +77,8 @@ class Names:
         return f"“{name}”"
 
 
-def _items(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A YAML value that may be one item or a list of them, as a list (none for a missing value)."""
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
@@ -113,7 +114,7 @@ def category(section: str, item: Mapping[str, Any]) -> str:
         return "figure"
     if "response" in item:
         return "response"
-    relations = [r for r in _items(item.get("relations")) if isinstance(r, list) and len(r) == 3]
+    relations = [r for r in as_list(item.get("relations")) if isinstance(r, list) and len(r) == 3]
     if any(r[1] == "relatedIncident" for r in relations):
         return "prior-incident"
     if any(isinstance(r[2], dict) and "date" in r[2] for r in relations):
@@ -137,8 +138,8 @@ def in_words(section: str, item: Mapping[str, Any], names: Names) -> str:
 
 def _statement(body: Mapping[str, Any], names: Names) -> str:
     kind = _capital(names.cls(body.get("type"))) if body.get("type") else "Statement"
-    parts = [f"{kind} by {_join([names.entity(b) for b in _items(body.get('by'))]) or 'nobody named'}"]
-    about = _items(body.get("about"))
+    parts = [f"{kind} by {_join([names.entity(b) for b in as_list(body.get('by'))]) or 'nobody named'}"]
+    about = as_list(body.get("about"))
     if about:
         word = "for" if body.get("type") == "ClaimOfResponsibility" else "about"
         parts[0] += f" {word} {_join([names.entity(a) for a in about])}"
@@ -150,23 +151,23 @@ def _statement(body: Mapping[str, Any], names: Names) -> str:
         ("names_perpetrator", lambda v: f"naming {v} as perpetrator"),
     ]
     for key, phrase in phrases:
-        values = _items(body.get(key))
+        values = as_list(body.get(key))
         if values:
             parts.append(phrase(_join([names.entity(v) for v in values])))
     if body.get("channel"):
-        parts.append(f"via {_join([names.entity(c) for c in _items(body.get('channel'))])}")
+        parts.append(f"via {_join([names.entity(c) for c in as_list(body.get('channel'))])}")
     if body.get("date"):
         parts.append(_date(body["date"]))
     if body.get("attack_type") or body.get("method_as_written"):
         method = names.cls(body["attack_type"]) if body.get("attack_type") else ""
-        written = "; ".join(f"“{w}”" for w in _items(body.get("method_as_written")))
+        written = "; ".join(f"“{w}”" for w in as_list(body.get("method_as_written")))
         parts.append("method: " + " ".join(x for x in (method, f"({written})" if method and written else written) if x))
     for key, label in (("title", "titled"), ("hedge", "hedged"), ("words", "in its words")):
-        values = _items(body.get(key))
+        values = as_list(body.get(key))
         if values:
             parts.append(f"{label} " + ", ".join(f"“{v}”" for v in values))
     for key, label in (("answers", "answering"), ("contradicts", "contradicting")):
-        values = _items(body.get(key))
+        values = as_list(body.get(key))
         if values:
             parts.append(f"{label} " + _join([f"fact {v}" for v in values]))
     return ", ".join(parts)
@@ -197,7 +198,7 @@ def _casualties(body: Mapping[str, Any], names: Names) -> str:
 
 def _response(body: Mapping[str, Any], names: Names) -> str:
     kind = _capital(names.cls(body.get("type"))) if body.get("type") else "Response"
-    text = f"{kind} by {_join([names.entity(b) for b in _items(body.get('by'))]) or 'nobody named'}"
+    text = f"{kind} by {_join([names.entity(b) for b in as_list(body.get('by'))]) or 'nobody named'}"
     if body.get("in_response_to"):
         text += f", in response to {names.entity(body['in_response_to'])}"
     if body.get("destination"):

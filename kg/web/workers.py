@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import math
 import os
 import sys
@@ -50,7 +49,6 @@ from kg.web.workerprocess import WorkerSettings, worker_context, worker_main
 if TYPE_CHECKING:
     from kg.stores.remotestore import RemoteTarget
 
-log = logging.getLogger("kg.web.serve")
 
 # ---------------------------------------------------------------------- the pool
 
