@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kg import __version__
 from kg.cli import build, check, docs, draft, export, publish, push, query, review, serve, validate
@@ -73,34 +73,29 @@ def _dispatch(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    if args.command == "build":
-        return build.run(args, parser)
-    if args.command == "check":
-        return check.run(args)
-    if args.command == "draft":
-        return draft.run(args)
-    if args.command == "validate":
-        return validate.run_validate(args)
-    if args.command == "lint":
-        return validate.run_lint(args)
-    if args.command == "query":
-        return query.run_query(args)
-    if args.command == "queries":
-        return query.run_queries()
-    if args.command == "serve":
-        return serve.run(args)
-    if args.command == "export":
-        return export.run(args)
-    if args.command == "push":
-        return push.run(args)
-    if args.command == "docs":
-        return docs.run(args)
-    if args.command == "publish":
-        return publish.run(args)
-    if args.command == "review":
-        return review.run(args)
-    parser.error(f"unknown command {args.command}")
-    return EXIT_USAGE
+    handler = _handlers(parser).get(args.command)
+    if handler is None:
+        parser.error(f"unknown command {args.command}")
+    return handler(args)
+
+
+def _handlers(parser: argparse.ArgumentParser) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """What each command runs, by its name."""
+    return {
+        "build": lambda args: build.run(args, parser),
+        "check": check.run,
+        "draft": draft.run,
+        "validate": validate.run_validate,
+        "lint": validate.run_lint,
+        "query": query.run_query,
+        "queries": lambda args: query.run_queries(),
+        "serve": serve.run,
+        "export": export.run,
+        "push": push.run,
+        "docs": docs.run,
+        "publish": publish.run,
+        "review": review.run,
+    }
 
 
 if __name__ == "__main__":
