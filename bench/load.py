@@ -39,8 +39,9 @@ Usage: ``python bench/load.py --starvation [--seconds 30] [--heavy-clients 16] [
 
 ``--dossier`` measures the work of an attack's page on the server (issue 17): in this process, on the
 store of a build of the real corpus (built into a temporary folder, or ``--build DIR``) opened read-only
-as a query worker opens it (:class:`kg.web.executor.Executor`), it runs ``--requests`` times (after one
-unmeasured run) the dossier alone (:func:`kg.web.dossier.gather` and :func:`kg.web.dossierpage.dossier_section`),
+as a query worker opens it (:class:`kg.web.workers.executor.Executor`), it runs ``--requests`` times (after one
+unmeasured run) the dossier alone (:func:`kg.web.dossier.gather.gather` and
+:func:`kg.web.dossier.page.dossier_section`),
 the whole page job of the attack (``/page/kerman-bombings``: the dossier and the table of triples), and,
 as the reference, the page job of an entity without a dossier (``/page/islamic-state``). It prints the
 median and the 95th percentile of the processor time (``time.process_time``: this process, all its
@@ -407,9 +408,10 @@ def starvation(args: argparse.Namespace) -> list[dict[str, object]]:
 def dossier_timing(runs: int, build: Path | None) -> list[dict[str, object]]:
     """The processor and wall-clock time of an attack's dossier and pages, in a worker's setting (see above)."""
     from kg.cli import main as kg_main
-    from kg.web import dossier, dossierpage
-    from kg.web.executor import Executor
-    from kg.web.jobs import Limits, ResourceJob
+    from kg.web.dossier import gather as dossier
+    from kg.web.dossier import page as dossierpage
+    from kg.web.workers.executor import Executor
+    from kg.web.workers.jobs import Limits, ResourceJob
 
     if build is None:
         build = Path(tempfile.mkdtemp(prefix="kg-dossier-")) / "build"

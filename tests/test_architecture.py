@@ -116,14 +116,23 @@ def test_contributing_names_every_package() -> None:
     packages = {path.parent.name for path in KG.glob("*/__init__.py")}
     assert packages, f"no package found under {KG}"
     assert listed == packages | {"static"} and (KG / "static").is_dir()
+    subpackages = sorted(path.parent.relative_to(KG).as_posix() for path in KG.glob("*/*/__init__.py"))
+    listed_subpackages, parent = [], ""
+    for line in section.splitlines():  # a subpackage is an indented line under its package's
+        if match := re.match(r"^kg/([a-z_]+)/ ", line):
+            parent = match.group(1)
+        elif match := re.match(r"^  ([a-z_]+)/ ", line):
+            listed_subpackages.append(f"{parent}/{match.group(1)}")
+    assert sorted(listed_subpackages) == subpackages
 
 
 def test_every_package_names_its_modules() -> None:
-    """Each package's docstring names every module it holds: the package's map is the newcomer's first look."""
+    """Each package's docstring names every module and subpackage it holds: the newcomer's first look."""
     unnamed = {}
-    for init in sorted(KG.glob("*/__init__.py")):
+    for init in sorted(KG.rglob("*/__init__.py")):
         text = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
         modules = {path.stem for path in init.parent.glob("*.py")} - {"__init__"}
+        modules |= {path.parent.name for path in init.parent.glob("*/__init__.py")}  # its subpackages
         missing = sorted(m for m in modules if not re.search(rf"\b{m}\b", text))
         if missing:
             unnamed[init.parent.name] = missing

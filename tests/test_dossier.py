@@ -1,4 +1,4 @@
-"""The dossier of an attack (kg.web.dossier, kg.web.dossierpage) on the session's build of the embedded corpus.
+"""The dossier of an attack (kg.web.dossier.gather, kg.web.dossier.page) on the session's build of the embedded corpus.
 
 The corpus grows, so every expectation is read from the graph through the named queries themselves: the
 dossier must show exactly what they answer, in the right row, with the right quote.
@@ -16,8 +16,10 @@ from conftest import with_sixth_article
 
 from kg.sparql import querying
 from kg.sparql.engine import OxigraphEngine, open_engine
-from kg.web import dossier, dossierchart, dossierpage
-from kg.web.dossierparts import Answer, Dossier, TimelineItem
+from kg.web.dossier import chart as dossierchart
+from kg.web.dossier import gather as dossier
+from kg.web.dossier import page as dossierpage
+from kg.web.dossier.parts import Answer, Dossier, TimelineItem
 
 ATTACK = "https://w3id.org/kerman-kg/id/kerman-bombings"
 

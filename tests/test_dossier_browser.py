@@ -1,4 +1,4 @@
-"""An attack's page in a real browser: the dossier of kg.web.dossierpage, as kg serve sends it, in Debian's Chromium.
+"""An attack's page in a real browser: the dossier of kg.web.dossier.page, as kg serve sends it, in Debian's Chromium.
 
 The server and the browser are started as tests/test_browser.py starts them; every expectation is read from the
 graph through the named queries (the corpus grows), and the test fails on any console error, CSP violation,
@@ -20,7 +20,7 @@ from test_serve import Server, start
 
 from kg.sparql import querying
 from kg.sparql.engine import OxigraphEngine, open_engine
-from kg.web.dossierparts import earliest_day
+from kg.web.dossier.parts import earliest_day
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

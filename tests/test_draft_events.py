@@ -1,4 +1,4 @@
-"""Drafting the attack's date and place, earlier incidents and responses (kg.drafting.events), on sentences
+"""Drafting the attack's date and place, earlier incidents and responses (kg.drafting.events.attack), on sentences
 written for the tests, with a fictional registry."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from draft_fixtures import article
 
 from kg.curation import dates as kgdates
-from kg.drafting import events
+from kg.drafting.events import attack as events
 from kg.drafting.model import DraftFact
 
 

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from kg.curation.registry import Entity
-from kg.drafting import speakers, statements
 from kg.drafting.analysis import Analysis, analyse
-from kg.drafting.attribution import UNRESOLVED
 from kg.drafting.model import PUBLISHER, DraftFact
+from kg.drafting.speakers import speaker as speakers
+from kg.drafting.speakers.attribution import UNRESOLVED
+from kg.drafting.statements import drafter as statements
 from kg.rdf import iris
 from kg.rdf.namespaces import KGO
 

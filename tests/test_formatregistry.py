@@ -30,8 +30,9 @@ from kg.rdf.formatregistry import FORMATS, Format, by_media_type, by_name, by_su
 from kg.rdf.namespaces import SD
 from kg.sparql import answers
 from kg.sparql.engine import Result
-from kg.web import endpointdesc, jobs, pages, urls
+from kg.web import endpointdesc, pages, urls
 from kg.web.negotiation import choose, negotiate
+from kg.web.workers import jobs
 
 SURFACES = {
     "kg export --format": formatregistry.offer(*formatregistry.EXPORT_NAMES),
@@ -100,7 +101,7 @@ def test_lookups() -> None:
 
 
 def test_the_module_imports_neither_rdflib_nor_pyoxigraph() -> None:
-    """kg.web.jobs imports it in worker processes before their memory cap."""
+    """kg.web.workers.jobs imports it in worker processes before their memory cap."""
     tree = ast.parse(Path(formatregistry.__file__).read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}

@@ -20,7 +20,11 @@ def test_the_table_imports_nothing() -> None:
     imports = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert [node.module for node in imports if isinstance(node, ast.ImportFrom)] == ["__future__"]
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, kg.web.pagereader, kg.rdf.formatregistry; print('rdflib' in sys.modules)"],
+        [
+            sys.executable,
+            "-c",
+            "import sys, kg.web.workers.pagereader, kg.rdf.formatregistry; print('rdflib' in sys.modules)",
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -1,11 +1,11 @@
 """A named query's answer in HTML, for people (kg/web/resultspage.py): the same rows as the JSON answer, made readable.
 
-The answers come from :class:`kg.web.executor.Executor` (what a ``kg serve`` worker runs) over the session's build
-folder, in HTML and in SPARQL JSON, and are compared cell by cell: every row, in the same order; an IRI column
-and its ``XLabel`` companion as one column showing the label, linked to the IRI; every article by its title
-(read from the graph here, never written into the test); no datatype or language tag in the text a reader
-sees until asked for; long quotes in ``<details>``. The machine formats must be what ``kg query`` writes,
-byte for byte. One test (marked slow) ticks the page's datatype checkbox in Chromium.
+The answers come from :class:`kg.web.workers.executor.Executor` (what a ``kg serve`` worker runs) over the
+session's build folder, in HTML and in SPARQL JSON, and are compared cell by cell: every row, in the same
+order; an IRI column and its ``XLabel`` companion as one column showing the label, linked to the IRI; every
+article by its title (read from the graph here, never written into the test); no datatype or language tag in
+the text a reader sees until asked for; long quotes in ``<details>``. The machine formats must be what
+``kg query`` writes, byte for byte. One test (marked slow) ticks the page's datatype checkbox in Chromium.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from kg.sparql.answers import render
 from kg.sparql.engine import OxigraphEngine, Result, store_path
 from kg.sparql.querying import run
 from kg.web import pages
-from kg.web.executor import Executor
-from kg.web.jobs import HTML_FORMAT, SELECT_FORMATS, Formats, Limits, NamedQueryJob
 from kg.web.resultspage import LABEL_SUFFIX, LONG_TEXT, ArticleName, article_names, results_table
+from kg.web.workers.executor import Executor
+from kg.web.workers.jobs import HTML_FORMAT, SELECT_FORMATS, Formats, Limits, NamedQueryJob
 
 KGD = "https://w3id.org/kerman-kg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

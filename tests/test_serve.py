@@ -35,8 +35,8 @@ from kg.sparql.querycheck import inspect_query
 from kg.sparql.querying import run
 from kg.sparql.querylib import library
 from kg.web import pages, urls
-from kg.web.jobs import GRAPH_FORMATS, SELECT_FORMATS
 from kg.web.negotiation import choose, negotiate
+from kg.web.workers.jobs import GRAPH_FORMATS, SELECT_FORMATS
 
 KGD = "https://w3id.org/kerman-kg/id/"
 KGG = "https://w3id.org/kerman-kg/graph/"
@@ -624,8 +624,8 @@ def test_service_makes_no_request(server: Server) -> None:
 def test_workers_refuse_service_and_updates_themselves(server: Server) -> None:
     """The workers check again, whoever sends them a job."""
     from kg.sparql.engine import store_path
-    from kg.web.executor import Executor
-    from kg.web.jobs import Limits, QueryJob
+    from kg.web.workers.executor import Executor
+    from kg.web.workers.jobs import Limits, QueryJob
 
     executor = Executor(str(store_path()[0]), Limits(10, 1024, 100))
     listener = Listener()
@@ -740,7 +740,7 @@ def test_internal_errors_are_plain_500(monkeypatch: pytest.MonkeyPatch, tmp_path
 
     from kg.web.options import ServeOptions
     from kg.web.serve import create_app
-    from kg.web.workers import WorkerPool
+    from kg.web.workers.pool import WorkerPool
 
     async def explode(self: WorkerPool, job: object, **_: object) -> object:
         raise RuntimeError("secret internals")

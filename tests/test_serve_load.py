@@ -1,11 +1,11 @@
 """kg serve under pressure: the lanes, the byte cap, streamed answers, connection limits and the sandbox.
 
-The rules that decide a job's lane (kg.web.lanes), the fast lane's dispatch, the byte cap and the streaming of
+The rules that decide a job's lane (kg.web.workers.lanes), the fast lane's dispatch, the byte cap and the streaming of
 spooled answers are tested in process, with no timing. The rest runs against a live ``python -m kg serve``
 with small limits (``guarded``: a fast budget of 0.5 s, request and write timeouts of 1 s, answers of at
 most 4 MB, 40 connections; ``stalling``, for large answers nobody reads: a write timeout of 3 s), with raw
 sockets where a client has to misbehave: dribble a request, stop reading, open too many connections.
-Bounds on time are generous, for a busy CI machine. The network sandbox (kg.web.sandbox) is tested in fresh
+Bounds on time are generous, for a busy CI machine. The network sandbox (kg.web.workers.sandbox) is tested in fresh
 processes that try to reach a listener of the test's own.
 """
 
@@ -30,11 +30,20 @@ import pytest
 from listeners import Listener
 from test_serve import HEAVY_COUNT, Server, start
 
-from kg.web.jobs import Limits, QueryJob, Reply
-from kg.web.lanequeues import Lane
-from kg.web.lanes import DEMOTION_WINDOW, FAST, HEAVY, ClientSlots, LanePolicy, LaneSettings, client_key, fingerprint
 from kg.web.negotiation import negotiate
-from kg.web.workerprocess import INLINE_BYTES, WorkerSettings, _deliverable
+from kg.web.workers.jobs import Limits, QueryJob, Reply
+from kg.web.workers.lanequeues import Lane
+from kg.web.workers.lanes import (
+    DEMOTION_WINDOW,
+    FAST,
+    HEAVY,
+    ClientSlots,
+    LanePolicy,
+    LaneSettings,
+    client_key,
+    fingerprint,
+)
+from kg.web.workers.process import INLINE_BYTES, WorkerSettings, _deliverable
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_BYTES = 4_000_000
@@ -60,7 +69,7 @@ def big_query(rows_per_side: int, literal: int) -> str:
     )
 
 
-# ------------------------------------------------------------------- lanes (kg.web.lanes)
+# ------------------------------------------------------------------- lanes (kg.web.workers.lanes)
 
 
 class Clock:
@@ -202,8 +211,8 @@ def test_options_reach_the_lanes_and_the_limits() -> None:
 
 
 def test_the_pool_reports_its_weakest_network_guard() -> None:
-    from kg.web.sandbox import Isolation
-    from kg.web.workers import WorkerPool
+    from kg.web.workers.pool import WorkerPool
+    from kg.web.workers.sandbox import Isolation
 
     pool = WorkerPool(Path("no-store"), Limits(10, 1024, 100), 2)
     assert pool.status()["network_guard"] == "none"  # before any worker said
@@ -270,7 +279,7 @@ def test_a_spooled_answer_is_streamed_then_deleted_also_when_the_client_goes(tmp
 
 PROBE = """
 import json, os, socket, sys
-from kg.web import sandbox
+from kg.web.workers import sandbox
 
 mode, port = sys.argv[1], int(sys.argv[2])
 guard = None
@@ -301,14 +310,14 @@ print(json.dumps(result))
 
 
 def _may_administer() -> bool:
-    from kg.web.sandbox import _may_administer
+    from kg.web.workers.sandbox import _may_administer
 
     return _may_administer()
 
 
 @pytest.mark.parametrize("mode", ["none", "auto", "netns", "userns", "seccomp"])
 def test_a_sandboxed_process_cannot_reach_a_loopback_listener(mode: str) -> None:
-    """What a worker does first (kg.web.sandbox), in a fresh process: afterwards neither a socket nor Oxigraph's
+    """What a worker does first (kg.web.workers.sandbox), in a fresh process: afterwards neither a socket nor Oxigraph's
     SERVICE reaches a listener on 127.0.0.1. Without it ("none") they do, which shows the probe can tell."""
     import errno
 
@@ -346,7 +355,7 @@ def test_a_sandboxed_process_cannot_reach_a_loopback_listener(mode: str) -> None
 def test_the_seccomp_filter_refuses_every_socket_family_but_unix() -> None:
     code = """
 import socket
-from kg.web import sandbox
+from kg.web.workers import sandbox
 sandbox.deny_sockets()
 refused = []
 for family, kind in ((socket.AF_INET, socket.SOCK_STREAM), (socket.AF_INET6, socket.SOCK_DGRAM),

@@ -3,7 +3,7 @@
 One Oxigraph server (``tests/stores.py``) holds the session's build, pushed with ``kg push``; between it and
 ``kg serve --endpoint`` sits a recording proxy (:class:`RecordingProxy`) that forwards every request and
 keeps what it carried, so the tests can show what reached the store and what did not, and can make the
-store fail on demand. The answers are compared with the same worker code (:class:`kg.web.executor.Executor`)
+store fail on demand. The answers are compared with the same worker code (:class:`kg.web.workers.executor.Executor`)
 over the local build, so nothing here depends on what the corpus holds: the entity and the queries are
 picked from the build itself. The server runs with a user and ``$KG_STORE_PASSWORD`` set, which Oxigraph
 server ignores: the password must reach the store and appear nowhere else.
@@ -39,9 +39,9 @@ from kg.cli import main
 from kg.sparql.engine import store_path
 from kg.sparql.querylib import library
 from kg.web import urls
-from kg.web.executor import Executor
-from kg.web.jobs import GRAPH_FORMATS, Limits, NamedQueryJob, QueryJob, ResourceJob
 from kg.web.negotiation import negotiate
+from kg.web.workers.executor import Executor
+from kg.web.workers.jobs import GRAPH_FORMATS, Limits, NamedQueryJob, QueryJob, ResourceJob
 
 SECRET = "remote-store-secret-5f1c"
 USER = "kg-reader"

@@ -1,4 +1,4 @@
-"""SHACL unit by unit (kg.pipeline.shaclunits): the units' findings together are the whole's, each where it belongs.
+"""SHACL unit by unit (kg.pipeline.units.shacl): the units' findings together are the whole's, each where it belongs.
 
 The reference is :func:`kg.pipeline.validation.validate` on the whole dataset, quality checks left out (they
 stay global): every field of every finding, ``terms`` included, must match the disjoint union of
@@ -21,15 +21,15 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from kg import resources
-from kg.pipeline import shaclunits as su
 from kg.pipeline.build import BuildResult, as_dataset, build_dataset
-from kg.pipeline.findingjson import finding_from_json, finding_to_json, node_to_nt
 from kg.pipeline.findings import Finding
-from kg.pipeline.readplans import Step, UnsupportedShapes
 from kg.pipeline.reasoning import INFERRED_GRAPH
-from kg.pipeline.shapereads import dependencies
-from kg.pipeline.unitcontext import ContextIndex, context_nodes, exported_triples, shared_context
-from kg.pipeline.unitpartition import Partition, Triple, article_ids_in
+from kg.pipeline.units import shacl as su
+from kg.pipeline.units.context import ContextIndex, context_nodes, exported_triples, shared_context
+from kg.pipeline.units.findingjson import finding_from_json, finding_to_json, node_to_nt
+from kg.pipeline.units.partition import Partition, Triple, article_ids_in
+from kg.pipeline.units.readplans import Step, UnsupportedShapes
+from kg.pipeline.units.shapereads import dependencies
 from kg.pipeline.validation import SH, load_shapes, validate
 from kg.rdf import iris
 from kg.rdf.namespaces import KGD, KGO, KGO_NS

@@ -1,6 +1,6 @@
 """Builds by units: an edit rebuilds only its article, and gives the bytes a build from scratch gives.
 
-:mod:`kg.pipeline.units` keeps each article's triples, entailments and Turtle by the digest of its own
+:mod:`kg.pipeline.units.incremental` keeps each article's triples, entailments and Turtle by the digest of its own
 inputs. Whatever it reads back, the outcome must be what a build of the whole corpus at once
 gives: the same graphs, the same entailments (those of :func:`kg.pipeline.reasoning.infer_rules` over the
 whole dataset), the same files and the same store. These tests edit, add and remove articles of a
@@ -18,8 +18,11 @@ from test_curation import FAULTS, corpus_with_sixth
 
 from kg import resources
 from kg.curation.check import Problem, check_corpus
-from kg.pipeline import buildfolder, unitrecords, units, unitwriters
+from kg.pipeline import buildfolder
 from kg.pipeline.reasoning import INFERRED_GRAPH
+from kg.pipeline.units import incremental as units
+from kg.pipeline.units import records as unitrecords
+from kg.pipeline.units import writers as unitwriters
 from kg.rdf import iris, rdfio
 
 REPO = Path(__file__).resolve().parent.parent

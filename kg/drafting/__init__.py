@@ -10,23 +10,13 @@ does not propose it again). The road an article travels:
 - :mod:`kg.drafting.analysis`: sentences (spaCy's blank English pipeline) and the names in them,
   linked to the registry or proposed as new entities;
 - :mod:`kg.drafting.context`: what every extractor needs to know of the article: its main attack
-  and the words that refer to it; :mod:`kg.drafting.quotations` its quotations and paragraphs, and
-  :mod:`kg.drafting.voice` who states a passage;
-- :mod:`kg.drafting.speakers`: who says something in a sentence (an
-  :class:`~kg.drafting.attribution.Attribution`), read in layers by :mod:`kg.drafting.speaker_frames`,
-  :mod:`kg.drafting.speaker_phrases` and :mod:`kg.drafting.speaker_names`, with the words of
-  :mod:`kg.drafting.speaker_words` and :mod:`kg.drafting.speaker_patterns`;
+  and the words that refer to it, and :mod:`kg.drafting.quotations` its quotations and paragraphs;
+- :mod:`kg.drafting.speakers`: who says something in a sentence, and who states a passage;
 - :mod:`kg.drafting.dates`: date expressions, resolved against an event's date, and
   :mod:`kg.drafting.absolute_dates` those that stand alone or count from the publication date;
-- the extractors, each ``(Analysis) -> list[DraftFact]``: :mod:`kg.drafting.statements` (the statement
-  types in :mod:`kg.drafting.statement_kinds` and their cue words in :mod:`kg.drafting.statement_cues`; a
-  clause's :mod:`kg.drafting.statement_candidates`, its quote's bounds in :mod:`kg.drafting.statement_spans`,
-  its fields in :mod:`kg.drafting.statement_fields`, accounts without a cue in
-  :mod:`kg.drafting.statement_accounts`, one body per type in :mod:`kg.drafting.statement_builders`, and the
-  candidates settled in :mod:`kg.drafting.statement_settling`),
-  :mod:`kg.drafting.figures` (casualty figures) and :mod:`kg.drafting.events` (the attack's date and
-  place, with :mod:`kg.drafting.event_places`; prior incidents, found by :mod:`kg.drafting.incidents`
-  and drafted by :mod:`kg.drafting.incident_facts`; responses, by :mod:`kg.drafting.responses`);
+- the extractors, each ``(Analysis) -> list[DraftFact]``: :mod:`kg.drafting.statements` (who said what,
+  typed by the words that say it), :mod:`kg.drafting.figures` (casualty figures) and
+  :mod:`kg.drafting.events` (the attack's date and place, earlier incidents, responses);
 - :mod:`kg.drafting.model`: the proposed fact, :class:`~kg.drafting.model.DraftFact`;
 - :mod:`kg.drafting.annotation_merge`: the draft merged into the curator's YAML, or written anew;
 - :mod:`kg.drafting.writer`: the curator's YAML through ruamel.yaml's round trip, and the review's one-item edits;

@@ -1,6 +1,6 @@
 """What the event, figure and date rules share: the ontology's classes, the main attack and the words naming it.
 
-Who states a passage is :mod:`kg.drafting.voice`; the article's quotations and paragraphs are
+Who states a passage is :mod:`kg.drafting.speakers.voice`; the article's quotations and paragraphs are
 :mod:`kg.drafting.quotations`. Rules, each with the general pattern it covers:
 
 - **main attack**: the registry event of an attack class (:data:`ATTACK_CLASSES`) the article names

@@ -28,7 +28,7 @@ stand on their own or count from the publication date are found by :mod:`kg.draf
   strike"): they then stop before it ("on the third anniversary"), so that they name no year the
   date is not in.
 
-The event dates these anchors need come from :func:`kg.drafting.events.event_dates` (the dates the
+The event dates these anchors need come from :func:`kg.drafting.events.attack.event_dates` (the dates the
 article states for the main attack and for earlier incidents); a caller may pass its own.
 """
 
@@ -82,7 +82,7 @@ def dates_in(analysis: Analysis, sentence: Sentence, anchors: Mapping[str, Found
         analysis: The article.
         sentence: One of its sentences.
         anchors: The date the article gives for each event (event id -> the date found for it),
-            which relative phrases count from; by default :func:`kg.drafting.events.event_dates`.
+            which relative phrases count from; by default :func:`kg.drafting.events.attack.event_dates`.
             Pass ``{}`` to resolve only what needs no event.
 
     Returns:
@@ -90,7 +90,7 @@ def dates_in(analysis: Analysis, sentence: Sentence, anchors: Mapping[str, Found
         allows a value.
     """
     if anchors is None:
-        from kg.drafting import events  # events uses this module: imported here, when first needed
+        from kg.drafting.events import attack as events  # events uses this module: imported here, when first needed
 
         anchors = events.event_dates(analysis)
     found = absolute(analysis, sentence)

@@ -40,11 +40,11 @@ DATELINE = re.compile(
 
 def extractors() -> list[Extractor]:
     """The extractors, in the order their facts are listed when they start at the same place."""
-    import kg.drafting.events
+    import kg.drafting.events.attack
     import kg.drafting.figures
-    import kg.drafting.statements
+    import kg.drafting.statements.drafter
 
-    return [kg.drafting.statements.extract, kg.drafting.figures.extract, kg.drafting.events.extract]
+    return [kg.drafting.statements.drafter.extract, kg.drafting.figures.extract, kg.drafting.events.attack.extract]
 
 
 @dataclass

@@ -27,12 +27,12 @@ each with the general pattern it covers:
   death toll. Where the words before and after disagree, nothing is drafted. Two figures of one
   sentence ("95 killed and 211 injured") are two facts.
 - **of**: an earlier incident the sentence names before the figure, with its date (see
-  :mod:`kg.drafting.incidents`: "an attack on a shrine in 2022, resulting in the deaths of 15
+  :mod:`kg.drafting.events.incidents`: "an attack on a shrine in 2022, resulting in the deaths of 15
   people"); otherwise the main attack, when the sentence refers to it or describes it ("the
   explosions", "the massacre", "detonated their explosive belts"), or comes within three sentences
   after one that does, with no sentence between (nor itself) naming another event (a war, an
   offensive, a strike, an earlier attack): "The death toll rose to 95." Nothing else.
-- **given_by**: who gives the figure (:func:`kg.drafting.voice.voice_of`): the agent of "according
+- **given_by**: who gives the figure (:func:`kg.drafting.speakers.voice.voice_of`): the agent of "according
   to X", of a reporting verb ("X said", "officials said", "X put the death toll at"), the speaker of
   the quotation that holds it; else ``publisher``. A figure attributed to someone the drafter cannot
   name is not drafted: it is never credited to the article.
@@ -50,9 +50,9 @@ import re
 from kg.curation.figures import QUALIFIER_PHRASES, parse_figure
 from kg.drafting import context
 from kg.drafting.analysis import Analysis, Mention, Sentence, slug
-from kg.drafting.incidents import incidents_in
+from kg.drafting.events.incidents import incidents_in
 from kg.drafting.model import PUBLISHER, DraftFact, new_entities, reference
-from kg.drafting.voice import voice_of
+from kg.drafting.speakers.voice import voice_of
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "

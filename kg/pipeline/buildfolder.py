@@ -8,8 +8,9 @@ One build of a corpus serves every command. ``kg build`` writes into its folder
     void.ttl         its VoID/DCAT description
     store/           an Oxigraph store of the same quads, for kg query and kg serve
     build.json       the manifest: the key of the inputs, the corpus and the options it was made with
-    cache/           what each article gave the last build, kept by the digest of its inputs (kg.pipeline.units):
-                     an unchanged article is not mapped, reasoned about or checked again
+    cache/           what each article gave the last build, kept by the digest of its inputs
+                     (kg.pipeline.units.incremental): an unchanged article is not mapped, reasoned
+                     about or checked again
 
 The key is a digest of every input file (corpus, ontology, shapes and quality checks), the options,
 the kerman-kg version and its code (:func:`kg.sparql.engine.inputs_digest`). ``kg query``, ``kg serve``,
@@ -45,8 +46,8 @@ from kg.rdf import iris, rdfio
 
 if TYPE_CHECKING:  # the check pulls in pySHACL: only a build needs it, not a command that reads the folder
     from kg.curation.check import CheckOutcome, Problem
-    from kg.pipeline import units
     from kg.pipeline.build import Summary
+    from kg.pipeline.units import incremental as units
 
 MANIFEST = "build.json"
 STORE = "store"
@@ -151,12 +152,14 @@ def build(
 ) -> Built:
     """Check and build a corpus into the folder: dataset files, description, store, manifest.
 
-    Built by units (:mod:`kg.pipeline.units`): an article whose files, and whose shared inputs, are those of the
-    folder's last build is not mapped or reasoned about again, and the store is updated with what changed.
+    Built by units (:mod:`kg.pipeline.units.incremental`): an article whose files, and whose shared inputs, are those
+    of the folder's last build is not mapped or reasoned about again, and the store is updated with what changed.
     Nothing but the units of sound articles is written when the check finds an error.
     """
     from kg.curation.check import CheckOutcome, Problem
-    from kg.pipeline import unitrecords, units, unitwriters
+    from kg.pipeline.units import incremental as units
+    from kg.pipeline.units import records as unitrecords
+    from kg.pipeline.units import writers as unitwriters
     from kg.publishing import catalog
 
     started = time.perf_counter()
@@ -230,8 +233,9 @@ def _previous_nquads(folder: Path) -> bytes | None:
 
 def _check(made: units.UnitBuild, nquads: bytes, corpus: Path, folder: Path) -> list[Problem]:
     """Every problem of the build, at the YAML behind it: the shapes' in each article (kept in its unit), the
-    shapes' in the shared graphs and the quality checks' (see :mod:`kg.pipeline.unitcheck`)."""
-    from kg.pipeline import unitcheck, unitrecords
+    shapes' in the shared graphs and the quality checks' (see :mod:`kg.pipeline.units.check`)."""
+    from kg.pipeline.units import check as unitcheck
+    from kg.pipeline.units import records as unitrecords
 
     problems = [unitcheck.from_record(record) for unit in made.units.values() for record in unit.problems]
     exports = [row for unit in made.units.values() for row in unitrecords.text_rows(unit.exports)]

@@ -4,7 +4,7 @@
 :class:`kg.pipeline.reasoning.Schema` reads of the ontology) once, for terms written in N-Triples and
 numbered once; a :class:`Closure` closes triples under them, on top of a closed parent that it never
 changes. So the closure of the shared graphs (ontology, registry, background) is computed once and each
-article's own entailments on top of it (:mod:`kg.pipeline.unitreasoning`).
+article's own entailments on top of it (:mod:`kg.pipeline.units.reasoning`).
 :func:`keep_strings` is :func:`kg.pipeline.reasoning.keep` for a triple written in N-Triples.
 """
 

@@ -15,7 +15,7 @@ a format, so it is written below the table as a tuple of names: :data:`EXPORT_NA
 each is its default. To add a format, add a :class:`Format` and its name to the surfaces that offer it
 (and a writer where the surface writes it).
 
-Plain strings only: this module imports neither rdflib nor pyoxigraph, because :mod:`kg.web.jobs` imports
+Plain strings only: this module imports neither rdflib nor pyoxigraph, because :mod:`kg.web.workers.jobs` imports
 it in the server's worker processes before their memory cap. :mod:`kg.rdf.readers` maps a format to
 Oxigraph's parser by its media type.
 """

@@ -36,7 +36,7 @@ SPARQL's built-ins or an XSD cast (a store's extension functions, Virtuoso's
 ``bif:`` ones among them).
 
 This is the first guard, not the only one: the query workers of ``kg serve``
-cannot open a network connection at all (:mod:`kg.web.sandbox`), except in front of
+cannot open a network connection at all (:mod:`kg.web.workers.sandbox`), except in front of
 a remote store, where this check is the guard.
 """
 

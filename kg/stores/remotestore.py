@@ -1,13 +1,13 @@
 """``kg serve --endpoint``: the part of :class:`pyoxigraph.Store` the query workers use, answered by a remote store.
 
-The query workers of :mod:`kg.web.workers` answer every request with four calls on an Oxigraph store:
+The query workers of :mod:`kg.web.workers.pool` answer every request with four calls on an Oxigraph store:
 ``query``, ``quads_for_pattern``, ``contains_named_graph`` and, through :func:`kg.sparql.engine.run_bound`,
 ``query`` with substitutions. :class:`RemoteStore` offers those four over the SPARQL 1.1 Protocol,
 through a :class:`kg.stores.http.Connection` (so with the credentials of ``--user`` and
 ``$KG_STORE_PASSWORD``, or ``$KG_STORE_TOKEN``, and messages that never hold them), and answers with
 Oxigraph's own objects: SELECT and ASK answers parsed by :func:`pyoxigraph.parse_query_results`,
 CONSTRUCT and DESCRIBE answers by :func:`pyoxigraph.parse` (a :class:`GraphAnswer`, a list of triples).
-So one :class:`kg.web.executor.Executor` serves a local build and a remote store alike: the named queries, the
+So one :class:`kg.web.workers.executor.Executor` serves a local build and a remote store alike: the named queries, the
 SPARQL endpoint, the linked-data pages and data documents.
 
 **What is sent.** A query goes as a POST of the form ``query=...``, made self-contained as ``kg query

@@ -6,13 +6,8 @@
   (:mod:`~kg.web.negotiation`), requests and replies (:mod:`~kg.web.responses`), where it listens and the
   host names it answers for (:mod:`~kg.web.hosts`), and what one connection may hold
   (:mod:`~kg.web.connections`).
-- **The query workers**, each query in a process that can be stopped: the pool (:mod:`~kg.web.workers`),
-  the lanes (:mod:`~kg.web.lanes`, queued in :mod:`~kg.web.lanequeues`), the messages
-  (:mod:`~kg.web.jobs`), a worker process (:mod:`~kg.web.workerprocess`, cut off from the network by
-  :mod:`~kg.web.sandbox`) and what runs in it (:mod:`~kg.web.executor`, reading pages with
-  :mod:`~kg.web.pagereader`).
+- **The query workers** (:mod:`kg.web.workers`): each query in a process of its own that can be stopped.
 - **What people see**: the pages (:mod:`~kg.web.pages`, the query service's in :mod:`~kg.web.querypages`),
-  answers as tables (:mod:`~kg.web.resultspage`), an attack's dossier (gathered by :mod:`~kg.web.dossier`
-  into :mod:`~kg.web.dossierparts`, shown by :mod:`~kg.web.dossierpage` with :mod:`~kg.web.dossierchart`),
-  and the service description (:mod:`~kg.web.endpointdesc`).
+  answers as tables (:mod:`~kg.web.resultspage`), an attack's dossier (:mod:`kg.web.dossier`), and the
+  service description (:mod:`~kg.web.endpointdesc`).
 """

@@ -84,7 +84,6 @@ from urllib.parse import parse_qsl
 
 from kg.sparql.querycheck import READ_ONLY, QueryRefused, check_query
 from kg.web import querypages, urls
-from kg.web.jobs import GRAPH_FORMATS, HTML_FORMAT, AnswerFormat, QueryJob, Reply, ResourceJob, not_acceptable
 from kg.web.negotiation import FORMAT_FIELDS, choose, negotiate, prefers_html
 from kg.web.queryroutes import NamedQueryRoutes
 from kg.web.responses import (
@@ -97,6 +96,7 @@ from kg.web.responses import (
     response,
     text_response,
 )
+from kg.web.workers.jobs import GRAPH_FORMATS, HTML_FORMAT, AnswerFormat, QueryJob, Reply, ResourceJob, not_acceptable
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -105,7 +105,7 @@ if TYPE_CHECKING:
 
     from kg.sparql.querylib import NamedQuery
     from kg.web.options import ServeOptions
-    from kg.web.workers import WorkerPool
+    from kg.web.workers.pool import WorkerPool
 
 #: queries up to this length are checked on the server's event loop before a worker gets them (a
 #: millisecond or so); longer ones (a third of a second a megabyte) only in the worker, under its limits
@@ -161,7 +161,7 @@ class App(NamedQueryRoutes):
         endpoint, without user information, and the guard in effect there); ``workers`` gives the heavy
         lane's ``size``, ``running`` and ``idle`` workers (the ``--workers``), ``lanes`` both lanes in
         detail, ``network_guard`` how the workers are cut off from the network (``netns``, ``seccomp`` or
-        ``none``; see kg.web.sandbox), or ``remote`` when they must reach a remote store and every query is
+        ``none``; see kg.web.workers.sandbox), or ``remote`` when they must reach a remote store and every query is
         checked strictly instead, and ``spooled_bytes`` the large answers waiting to be read.
         """
         from starlette.responses import JSONResponse
@@ -333,7 +333,7 @@ class App(NamedQueryRoutes):
         )
 
     async def page(self, request: Request) -> Response:
-        from kg.web.dossierpage import EXPORTS
+        from kg.web.dossier.page import EXPORTS
 
         iri = urls.iri_of_document(request.path_params["path"])
         view = request.query_params.get("view") or "page"  # an attack's dossier downloads: ?view=dossier.svg

@@ -24,7 +24,7 @@ makes a subclass of uvicorn's h11 protocol (passed as ``http=`` to
   a request while that many connections or requests are open.
 
 :class:`SpooledAnswer` is the response of a large answer, which a query worker
-wrote to a file of the pool's spool folder (:mod:`kg.web.workerprocess`): it streams the
+wrote to a file of the pool's spool folder (:mod:`kg.web.workers.process`): it streams the
 file in chunks of :data:`CHUNK` bytes, so the server never holds more than a
 chunk of it, and deletes the file when the answer was sent, the client went
 away, or the connection was cut; should the response never be sent at all,

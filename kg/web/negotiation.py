@@ -2,7 +2,7 @@
 
 An Accept header's media ranges are weighed by their q-values (:func:`choose`: the highest q, then the
 server's order of preference); a ``format=`` (or ``output=``) keyword wins over Accept
-(:func:`negotiate`). The formats themselves are those of :mod:`kg.web.jobs` (from
+(:func:`negotiate`). The formats themselves are those of :mod:`kg.web.workers.jobs` (from
 :mod:`kg.rdf.formatregistry`).
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.web.jobs import GRAPH_FORMATS, HTML_FORMAT, SELECT_FORMATS, SPARQL_TEXT, AnswerFormat, Formats
 from kg.web.responses import BadRequest
+from kg.web.workers.jobs import GRAPH_FORMATS, HTML_FORMAT, SELECT_FORMATS, SPARQL_TEXT, AnswerFormat, Formats
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -1,7 +1,7 @@
 """The command line of ``kg serve`` as one value (:class:`ServeOptions`), and the settings it derives.
 
-From the options come the limits of a query (:class:`kg.web.jobs.Limits`), the lanes' settings
-(:class:`kg.web.lanes.LaneSettings`) and, with ``--endpoint``, the remote store the server fronts
+From the options come the limits of a query (:class:`kg.web.workers.jobs.Limits`), the lanes' settings
+(:class:`kg.web.workers.lanes.LaneSettings`) and, with ``--endpoint``, the remote store the server fronts
 (:class:`kg.stores.remotestore.RemoteTarget`).
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.stores.remotestore import RemoteTarget
-from kg.web.jobs import Limits
-from kg.web.lanes import LaneSettings
+from kg.web.workers.jobs import Limits
+from kg.web.workers.lanes import LaneSettings
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class ServeOptions:
     allowed_hosts: tuple[str, ...] = ()
     #: the bytes an answer may have (413 beyond)
     max_bytes: int = 64 * 1024 * 1024
-    #: the fast lane (kg.web.lanes): its workers (0: none, every job in the heavy lane) and each job's budget in it
+    #: the fast lane (kg.web.workers.lanes): its workers (0: none, every job in the heavy lane) and each job's
+    #: budget in it
     fast_workers: int = 3
     fast_budget: float = 1.0
     #: the longest a request waits for a worker (503 with Retry-After beyond)

@@ -9,7 +9,7 @@ markup or a ``javascript:`` link. The pages use one stylesheet,
 server can send a strict Content-Security-Policy.
 
 The pages take plain values (:class:`Term`, :class:`ResourceView`), never
-engine objects: the query workers (:mod:`kg.web.pagereader`) read the store and fill
+engine objects: the query workers (:mod:`kg.web.workers.pagereader`) read the store and fill
 them in, so rendering needs no store.
 
 The home page, the list of named queries and the SPARQL endpoint's page are
@@ -235,7 +235,7 @@ def resource_page(view: ResourceView, above: str = "") -> str:
     """The page of one resource: label, types, aliases, quotes, article text and statements.
 
     ``above`` is HTML (escaped by its maker) shown under the heading, above the rest: an attack's dossier
-    (:mod:`kg.web.dossierpage`).
+    (:mod:`kg.web.dossier.page`).
     """
     title = view.label or short(view.iri)
     parts = [f"<h1>{esc(title)}</h1>", f'<p class="iri"><code>{esc(view.iri)}</code></p>']

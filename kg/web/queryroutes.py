@@ -26,9 +26,9 @@ from urllib.parse import urlencode
 
 from kg.sparql.querycheck import inspect_query
 from kg.web import querypages
-from kg.web.jobs import GRAPH_FORMATS, HTML_FORMAT, SELECT_FORMATS, SPARQL_TEXT, NamedQueryJob, not_acceptable
 from kg.web.negotiation import FORMAT_FIELDS, negotiate, prefers_html
 from kg.web.responses import COMMON_HEADERS, BadRequest, client, html_response, response, text_response
+from kg.web.workers.jobs import GRAPH_FORMATS, HTML_FORMAT, SELECT_FORMATS, SPARQL_TEXT, NamedQueryJob, not_acceptable
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from kg.sparql.querylib import NamedQuery
     from kg.web.options import ServeOptions
-    from kg.web.workers import WorkerPool
+    from kg.web.workers.pool import WorkerPool
 
 #: the query-string fields that page a named query's answer, and the rows of a page when none is asked for
 PAGING = ("limit", "offset")

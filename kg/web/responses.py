@@ -2,7 +2,7 @@
 
 The request handlers (:mod:`kg.web.app`, :mod:`kg.web.queryroutes`) read a request's body within
 :data:`MAX_BODY` bytes, refuse a request with :class:`BadRequest` (the message goes to the client), and
-send a worker's :class:`kg.web.jobs.Reply` as a response with the headers every answer carries (and,
+send a worker's :class:`kg.web.workers.jobs.Reply` as a response with the headers every answer carries (and,
 on HTML pages, a Content-Security-Policy); a large answer, spooled by the worker, is streamed from its
 file (:class:`kg.web.connections.SpooledAnswer`).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.web.jobs import Reply
+from kg.web.workers.jobs import Reply
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -53,7 +53,7 @@ def response(reply: Reply, vary: bool = False) -> Response:
 
 
 def client(request: Request) -> str:
-    """The address of the client, whose jobs kg.web.lanes counts together."""
+    """The address of the client, whose jobs kg.web.workers.lanes counts together."""
     return request.client.host if request.client is not None else ""
 
 

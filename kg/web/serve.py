@@ -8,7 +8,7 @@ build (``kg push``), which the workers query over the SPARQL 1.1 Protocol
 (:mod:`kg.stores.remotestore`). This module starts it: :func:`create_app` puts together the HTTP layer, the
 request handlers of :mod:`kg.web.app` (its URL scheme is described there), which
 read requests, check queries, negotiate formats (:mod:`kg.web.negotiation`) and
-hand every piece of work to the query workers of :mod:`kg.web.workers`; the HTML
+hand every piece of work to the query workers of :mod:`kg.web.workers.pool`; the HTML
 comes from :mod:`kg.web.pages`. :func:`run` serves it with uvicorn.
 
 Safety
@@ -28,7 +28,7 @@ The server is safe to leave running on a workstation:
   parser cannot read is refused when its text holds the word at all). Behind
   both, the query workers have no network: each runs in a network namespace
   of its own, or where the system refuses that under a seccomp filter that
-  denies network sockets (:mod:`kg.web.sandbox`; ``/status`` says which, and the
+  denies network sockets (:mod:`kg.web.workers.sandbox`; ``/status`` says which, and the
   server warns at start when neither is possible), so a gap in the checks
   cannot become a request. FROM and FROM NAMED only select graphs of the store:
   ``FROM <file:///etc/passwd>`` is an empty default graph. Answers are
@@ -38,7 +38,7 @@ The server is safe to leave running on a workstation:
   site whose name is re-pointed at 127.0.0.1 cannot make a browser query the
   server and read the answer. The names allowed are the loopback names (and,
   bound elsewhere, the address and this machine's names), or ``--allow-host``.
-- Bounded work. Every query runs in a worker process (:mod:`kg.web.workers`) that
+- Bounded work. Every query runs in a worker process (:mod:`kg.web.workers.pool`) that
   the server kills when it exceeds ``--timeout`` (503 naming the limit; a
   fresh worker replaces it), with its address space capped at
   ``--memory-mb`` (503 naming the limit), and answers with more than
@@ -46,7 +46,7 @@ The server is safe to leave running on a workstation:
   limit). Request bodies are capped at :data:`kg.web.responses.MAX_BODY` bytes. No request
   waits longer than ``--queue-timeout`` for a worker: it gets 503 with
   ``Retry-After``.
-- Cheap requests are not starved by heavy ones (:mod:`kg.web.lanes`). Every job
+- Cheap requests are not starved by heavy ones (:mod:`kg.web.workers.lanes`). Every job
   runs first in a fast lane of ``--fast-workers`` processes within
   ``--fast-budget`` (1 s); a job that needs longer is stopped there and run
   again in the heavy lane (the ``--workers``, at the lowest CPU priority) with
@@ -138,7 +138,7 @@ from kg.web.app import App
 from kg.web.hosts import HostCheck, allowed_hosts, listening_socket
 from kg.web.options import ServeOptions
 from kg.web.responses import BadRequest, text_response
-from kg.web.workers import WorkerError, WorkerPool
+from kg.web.workers.pool import WorkerError, WorkerPool
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette

@@ -17,7 +17,7 @@ BASE = iris.BASE
 
 # ------------------------------------------------------------------ the URL scheme
 
-#: the extensions of the data documents, by format name (see kg.web.jobs.GRAPH_FORMATS)
+#: the extensions of the data documents, by format name (see kg.web.workers.jobs.GRAPH_FORMATS)
 DATA_EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt", "rdfxml": "rdf"}
 _SAFE_PATH = "/:@-._~!$&'()*+,;="
 
