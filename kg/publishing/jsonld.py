@@ -183,10 +183,7 @@ def _range_holds_terms(ontology: Graph, range_: object, value_terms: set[URIRef]
 
 
 def _compact_iri(iri: URIRef) -> str:
-    for prefix, ns in namespaces.PREFIXES.items():
-        if str(iri).startswith(str(ns)) and len(str(iri)) > len(str(ns)):
-            return f"{prefix}:{str(iri)[len(str(ns)) :]}"
-    return str(iri)
+    return namespaces.curie(str(iri)) or str(iri)
 
 
 def _coerced(iri: str, coercion: str | None) -> str | JsonObject:

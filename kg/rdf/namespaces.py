@@ -51,6 +51,23 @@ DISPLAY_PREFIXES: list[tuple[str, str]] = sorted(
 )
 
 
+def display_name(iri: str) -> str:
+    """An IRI as tables and pages show it: abbreviated by the longest display prefix that fits (``kgd:``,
+    ``kga:``, ``kgo:``...), else whole. Not always valid Turtle (``kga:000_x/claim``); ``--param`` reads it back."""
+    for prefix, namespace in DISPLAY_PREFIXES:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return prefix + iri[len(namespace) :]
+    return iri
+
+
+def curie(iri: str) -> str | None:
+    """An IRI as a prefixed name of the prefixes bound on every graph (``kgo:Attack``), or None when none fits."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return None
+
+
 def bind(graph: Graph | Dataset) -> None:
     """Bind the project's prefixes on a graph or dataset, replacing any others."""
     for prefix, ns in PREFIXES.items():

@@ -57,18 +57,12 @@ def _manager() -> NamespaceManager:
     return graph.namespace_manager
 
 
-DISPLAY_PREFIXES = namespaces.DISPLAY_PREFIXES
-
-
 def short(term: Node | None, manager: NamespaceManager) -> str:
     """A term for people: IRIs abbreviated by the project's prefixes, a literal's text, '' when unbound."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        for prefix, namespace in DISPLAY_PREFIXES:
-            if str(term).startswith(namespace) and len(str(term)) > len(namespace):
-                return prefix + str(term)[len(namespace) :]
-        return str(term)
+        return namespaces.display_name(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)

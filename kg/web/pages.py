@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kg.rdf import formatregistry, iris
-from kg.rdf.namespaces import PREFIXES
+from kg.rdf.namespaces import PREFIXES, display_name
 from kg.web.urls import data_url, local_url
 
 if TYPE_CHECKING:
@@ -121,19 +121,9 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def short(iri: str) -> str:
-    """An IRI abbreviated by the project's display prefixes (kgd:, kga:, kgo:, rdfs:...)."""
-    from kg.sparql.answers import DISPLAY_PREFIXES
-
-    for prefix, namespace in DISPLAY_PREFIXES:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return prefix + iri[len(namespace) :]
-    return iri
-
-
 def link(iri: str, text: str | None = None) -> str:
     """A link to an IRI: its server URL when minted, the IRI itself when http(s), else plain text."""
-    shown = esc(text if text is not None else short(iri))
+    shown = esc(text if text is not None else display_name(iri))
     href = local_url(iri) or (iri if iri.startswith(("http://", "https://")) else None)
     if href is None:
         return f'<span class="iri" title="{esc(iri)}">{shown}</span>'
@@ -152,7 +142,9 @@ def term_html(term: Term | None) -> str:
     if term.lang:
         out += f' <span class="lang">@{esc(term.lang)}</span>'
     elif term.datatype:
-        shown = "xsd:" + term.datatype[len(XSD_NS) :] if term.datatype.startswith(XSD_NS) else short(term.datatype)
+        shown = (
+            display_name(term.datatype)  # xsd: is a display prefix
+        )
         out += f' <span class="datatype">{esc(shown)}</span>'
     return out
 
@@ -222,7 +214,7 @@ def results_page(
 def _statements(statements: Sequence[Statement], other_heading: str, incoming: bool) -> str:
     rows = []
     for s in statements:
-        graphs = " ".join(link(g.value, g.label or short(g.value)) for g in s.graphs)
+        graphs = " ".join(link(g.value, g.label or display_name(g.value)) for g in s.graphs)
         if incoming:
             rows.append((term_html(s.other), term_html(s.predicate), graphs))
         else:
@@ -237,7 +229,7 @@ def resource_page(view: ResourceView, above: str = "") -> str:
     ``above`` is HTML (escaped by its maker) shown under the heading, above the rest: an attack's dossier
     (:mod:`kg.web.dossier.page`).
     """
-    title = view.label or short(view.iri)
+    title = view.label or display_name(view.iri)
     parts = [f"<h1>{esc(title)}</h1>", f'<p class="iri"><code>{esc(view.iri)}</code></p>']
     if view.types:
         parts.append('<p class="types">a ' + ", ".join(term_html(t) for t in view.types) + "</p>")
@@ -303,7 +295,7 @@ def _ontology_terms(terms: Sequence[OntologyTerm]) -> str:
     rows = []
     for t in terms:
         fragment = t.iri.partition("#")[2]
-        name = f'<span id="{esc(fragment)}">{link(t.iri, t.label or short(t.iri))}</span>'
+        name = f'<span id="{esc(fragment)}">{link(t.iri, t.label or display_name(t.iri))}</span>'
         rows.append(
             (
                 name,

@@ -108,7 +108,7 @@ def query_section(queries: Mapping[str, NamedQuery], about: str = "") -> str:
     ``data-prefixes`` tell the script which IRIs have pages here and how to abbreviate IRIs. ``about`` is
     HTML shown under the heading.
     """
-    from kg.sparql.answers import DISPLAY_PREFIXES
+    from kg.rdf.namespaces import DISPLAY_PREFIXES
 
     def options(checks: bool) -> str:
         return "".join(

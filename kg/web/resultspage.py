@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.rdf import iris
-from kg.web.pages import XSD_NS, Term, esc, link, short
+from kg.rdf.namespaces import display_name
+from kg.web.pages import XSD_NS, Term, esc, link
 
 if TYPE_CHECKING:
     from kg.sparql.engine import Engine
@@ -98,7 +99,9 @@ def article_names(engine: Engine, terms: Iterable[Term | None]) -> dict[str, Art
         for article, title, publisher, outlet in engine.query(ARTICLE_NAMES % values).rows:
             key = str(article)
             titles.setdefault(key, set()).update([str(title)] if title is not None else [])
-            named = str(outlet) if outlet is not None else short(str(publisher)) if publisher is not None else None
+            named = (
+                str(outlet) if outlet is not None else display_name(str(publisher)) if publisher is not None else None
+            )
             outlets.setdefault(key, set()).update([named] if named is not None else [])
     return {
         key: ArticleName(min(found, default=None), ", ".join(sorted(outlets.get(key, ()))) or None)
@@ -195,7 +198,9 @@ def _literal(term: Term) -> str:
     if term.lang:
         return f'{shown}<span class="lang">@{esc(term.lang)}</span>'
     if term.datatype:
-        name = "xsd:" + term.datatype[len(XSD_NS) :] if term.datatype.startswith(XSD_NS) else short(term.datatype)
+        name = (
+            display_name(term.datatype)  # xsd: is a display prefix
+        )
         return f'{shown}<span class="datatype">^^{esc(name)}</span>'
     return shown
 

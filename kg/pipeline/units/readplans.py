@@ -40,10 +40,7 @@ class Step(NamedTuple):
 
 def _short(iri: URIRef) -> str:
     """An IRI by the project's prefixes, for plans a person reads."""
-    for prefix, namespace in namespaces.PREFIXES.items():
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return f"<{iri}>"
+    return namespaces.curie(str(iri)) or f"<{iri}>"
 
 
 class ReadPlan:

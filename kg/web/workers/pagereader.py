@@ -235,6 +235,7 @@ class PageReader:
         )
 
     def _statements(self, found: dict[tuple[Any, Any], list[Any]], skip: Collection[str] = ()) -> list[pages.Statement]:
+        from kg.rdf.namespaces import display_name
         from kg.web import pages
 
         out = []
@@ -246,7 +247,7 @@ class PageReader:
             named = {self.term(g) for g in graphs if not isinstance(g, self.ox.DefaultGraph)}
             gs = tuple(sorted((g for g in named if g is not None), key=_term_key))
             out.append(pages.Statement(p, o, gs))
-        out.sort(key=lambda s: ((s.predicate.label or pages.short(s.predicate.value)).casefold(), _term_key(s.other)))
+        out.sort(key=lambda s: ((s.predicate.label or display_name(s.predicate.value)).casefold(), _term_key(s.other)))
         return out
 
     def _ontology_terms(self) -> list[pages.OntologyTerm]:
