@@ -186,7 +186,7 @@ class Locator:
 def _specificity(term: URIRef) -> int:
     """Lower is more specific: a fact or assertion of an article, its quote, the article, a registry entity."""
     text = str(term)
-    article_ns = iris.ENTITY_NS + "article/"
+    article_ns = iris.ARTICLE_NS
     if not text.startswith(article_ns):
         return 3
     tail = text[len(article_ns) :]

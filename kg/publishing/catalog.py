@@ -289,10 +289,10 @@ def _add_build(graph: Graph, ds: URIRef, provenance: Graph) -> None:
 
 def _article_of(provenance: Graph, graph_name: URIRef) -> URIRef | None:
     """The article an article graph was drawn from, as its provenance record says."""
-    if not str(graph_name).startswith(iris.GRAPH_NS + "article/"):
+    if not str(graph_name).startswith(iris.ARTICLE_GRAPH_NS):
         return None
     for source in sorted(provenance.objects(graph_name, PROV.wasDerivedFrom), key=str):
-        if isinstance(source, URIRef) and str(source).startswith(iris.ENTITY_NS + "article/"):
+        if isinstance(source, URIRef) and str(source).startswith(iris.ARTICLE_NS):
             return source
     return None
 

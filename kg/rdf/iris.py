@@ -29,6 +29,10 @@ ONTOLOGY = URIRef(BASE + "ontology")
 ONTOLOGY_NS = BOUND["kgo"]
 ENTITY_NS = BOUND["kgd"]
 GRAPH_NS = BOUND["kgg"]
+#: articles and what is drawn from each (``kga:`` in tables): ``{ARTICLE_NS}{article}/{fact}``
+ARTICLE_NS = ENTITY_NS + "article/"
+#: the named graphs of the articles: ``{ARTICLE_GRAPH_NS}{article}``
+ARTICLE_GRAPH_NS = GRAPH_NS + "article/"
 
 #: What a curator's id may look like: lower-case words joined by hyphens.
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -41,18 +45,25 @@ def entity(slug: str) -> URIRef:
 
 def article(article_id: str) -> URIRef:
     """The IRI of an article of the corpus."""
-    return URIRef(f"{ENTITY_NS}article/{article_id}")
+    return URIRef(f"{ARTICLE_NS}{article_id}")
 
 
 def in_article(article_id: str, *parts: str | int) -> URIRef:
     """The IRI of something drawn from an article (a fact, its quote, a local entity)."""
     tail = "/".join(str(p) for p in parts)
-    return URIRef(f"{ENTITY_NS}article/{article_id}/{tail}")
+    return URIRef(f"{ARTICLE_NS}{article_id}/{tail}")
+
+
+def article_of(iri: str) -> str | None:
+    """The id of the article an IRI names or was drawn from (``{ARTICLE_NS}{article}/...``); None for another."""
+    if not iri.startswith(ARTICLE_NS):
+        return None
+    return iri[len(ARTICLE_NS) :].split("/", 1)[0] or None
 
 
 def article_graph(article_id: str) -> URIRef:
     """The IRI of the named graph holding an article's facts."""
-    return URIRef(f"{GRAPH_NS}article/{article_id}")
+    return URIRef(f"{ARTICLE_GRAPH_NS}{article_id}")
 
 
 REGISTRY_GRAPH = URIRef(GRAPH_NS + "registry")

@@ -46,7 +46,7 @@ PREFIXES: dict[str, Namespace] = {prefix: Namespace(namespace) for prefix, names
 #: ``kga:`` for an article and what was drawn from it (not valid Turtle: ``kga:000_x/claim``). What
 #: ``kg query`` prints this way, ``--param`` accepts back.
 DISPLAY_PREFIXES: list[tuple[str, str]] = sorted(
-    [("kga:", iris.ENTITY_NS + "article/")] + [(f"{p}:", str(ns)) for p, ns in PREFIXES.items()],
+    [("kga:", iris.ARTICLE_NS)] + [(f"{p}:", str(ns)) for p, ns in PREFIXES.items()],
     key=lambda pair: -len(pair[1]),
 )
 

@@ -50,7 +50,7 @@ ARTICLE_BATCH = 200
 NUMERIC = {XSD_NS + name for name in ("integer", "decimal", "double", "float", "nonNegativeInteger", "int", "long")}
 #: the datatypes of dates and times, kept on one line
 DATES = {XSD_NS + name for name in ("date", "dateTime", "gYear", "gYearMonth", "time")}
-_ARTICLE_NS = iris.ENTITY_NS + "article/"
+_ARTICLE_NS = iris.ARTICLE_NS
 #: what may stand between the angle brackets of an IRI in SPARQL (its IRIREF production)
 _IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 

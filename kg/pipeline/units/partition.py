@@ -16,9 +16,6 @@ from kg.rdf import iris
 
 Triple = tuple[Node, Node, Node]
 
-#: Every article's IRI starts with this (``kgd:article/``): an article's id is the segment that follows.
-ARTICLE_IRI_PREFIX = str(iris.article(""))
-
 
 class Partition:
     """Which article owns each node: the articles' IRIs and the IRIs under them; every other node is shared.
@@ -37,8 +34,8 @@ class Partition:
 
     def owner(self, node: Node) -> str | None:
         """The id of the article that owns the node, or None for a shared node."""
-        if isinstance(node, URIRef) and node.startswith(ARTICLE_IRI_PREFIX):
-            head = node[len(ARTICLE_IRI_PREFIX) :].split("/", 1)[0]
+        if isinstance(node, URIRef):
+            head = iris.article_of(node)
             if head in self.article_ids:
                 return head
         return None
@@ -74,8 +71,7 @@ def article_ids_in(triples: Iterable[Triple]) -> set[str]:
     found = set()
     for triple in triples:
         for node in triple:
-            if isinstance(node, URIRef) and node.startswith(ARTICLE_IRI_PREFIX):
-                head = node[len(ARTICLE_IRI_PREFIX) :].split("/", 1)[0]
-                if head:
-                    found.add(head)
+            head = iris.article_of(node) if isinstance(node, URIRef) else None
+            if head:
+                found.add(head)
     return found

@@ -103,7 +103,7 @@ def owner(subject: str) -> str | None:
     return tail.split("/", 1)[0]
 
 
-_ARTICLE_NT = "<" + iris.ENTITY_NS + "article/"
+_ARTICLE_NT = "<" + iris.ARTICLE_NS
 
 
 def boundary_rows(name: str, rows: Iterable[Strings]) -> list[Strings]:

@@ -331,7 +331,7 @@ def _unstem(dossier: Dossier, titles: dict[str, str | None]) -> None:
 
     def named(text: str, here: str | None) -> str:
         def title(match: re.Match[str]) -> str:
-            iri = iris.ENTITY_NS + "article/" + match.group(1)
+            iri = iris.ARTICLE_NS + match.group(1)
             if iri == here:
                 return "this article"
             found = titles.get(iri)
