@@ -151,3 +151,27 @@ def test_no_module_imports_another_modules_private_name() -> None:
         if alias.name.startswith("_") and not alias.name.startswith("__")
     ]
     assert private == []
+
+
+def test_the_documentation_names_only_modules_and_names_that_exist() -> None:
+    """Every ``kg/...py`` path and every dotted ``kg.module.name`` in the README, CONTRIBUTING and docs/ pages
+    names a module that exists, and a name that module holds: the docs follow the code when it moves."""
+    import importlib
+
+    pages = [KG.parent / "README.md", KG.parent / "CONTRIBUTING.md", *sorted((KG.parent / "docs").glob("*.md"))]
+    stale, seen = [], 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for path in re.findall(r"(?<![\w/.-])kg/[\w/]+\.py\b", text):
+            seen += 1
+            if not (KG.parent / path).is_file():
+                stale.append(f"{page.name}: {path}")
+        for dotted in re.findall(r"(?<![\w/.-])kg(?:\.[A-Za-z_]\w*)+", text):
+            seen += 1
+            parts = dotted.split(".")
+            known = max(i for i in range(1, len(parts) + 1) if ".".join(parts[:i]) in MODULES or i == 1)
+            module = importlib.import_module(".".join(parts[:known]))
+            if known < len(parts) and not hasattr(module, parts[known]):
+                stale.append(f"{page.name}: {dotted}")
+    assert seen > 20, "hardly any module named in the docs: the reader is broken"
+    assert stale == []
