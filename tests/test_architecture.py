@@ -1,6 +1,6 @@
 """The package's shape: no import cycle between its modules, every module says what it holds and holds one
-concern (no module over 400 lines), CONTRIBUTING.md maps every package, and no module
-imports another's private name.
+concern (no module over 400 lines), CONTRIBUTING.md maps every package, no module imports another's private
+name, and the docs name only modules that exist.
 
 Imports inside functions are left out: they are how a module defers a heavy dependency (a query worker
 imports the engine after its memory cap is set), and they do not make the modules depend on each other
