@@ -34,7 +34,7 @@ class Partition:
 
     def owner(self, node: Node) -> str | None:
         """The id of the article that owns the node, or None for a shared node."""
-        if isinstance(node, URIRef):
+        if isinstance(node, URIRef) and node.startswith(iris.ARTICLE_NS):  # most nodes are shared: one test
             head = iris.article_of(node)
             if head in self.article_ids:
                 return head
